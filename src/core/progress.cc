@@ -96,6 +96,7 @@ std::string ProgressBar::render(bool final_line) {
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   uint64_t done = done_.load(), total = total_.load(), bytes = bytes_.load();
   double rate = elapsed > 0 ? done / elapsed : 0;
+  const bool bytes_mode = unit_ == "bytes";
   std::string line = label_ + " ";
   if (total > 0) {
     constexpr int kWidth = 24;
@@ -105,11 +106,12 @@ std::string ProgressBar::render(bool final_line) {
     line.append(static_cast<size_t>(filled), '#');
     line.append(static_cast<size_t>(kWidth - filled), '.');
     line += "] ";
-    line += fmt::format("{}/{} {}", done, total, unit_);
+    line += bytes_mode ? format_bytes(done) + "/" + format_bytes(total)
+                       : fmt::format("{}/{} {}", done, total, unit_);
   } else {
-    line += fmt::format("{} {}", done, unit_);
+    line += bytes_mode ? format_bytes(done) : fmt::format("{} {}", done, unit_);
   }
-  line += fmt::format("  {:.1f}/s", rate);
+  line += bytes_mode ? "  " + format_bytes(rate) + "/s" : fmt::format("  {:.1f}/s", rate);
   if (bytes > 0 && elapsed > 0) line += "  " + format_bytes(bytes / elapsed) + "/s";
   if (final_line) {
     line += "  in " + format_duration(elapsed);

@@ -18,6 +18,7 @@ namespace imagemesh {
 class ProgressBar {
  public:
   // `total` may be 0 when unknown (then no bar and no ETA are drawn, only counts and rate).
+  // With unit "bytes", counts and rates are printed as sizes ("12.3 MB/s").
   ProgressBar(std::string label, std::string unit, uint64_t total);
   ~ProgressBar();  // finishes the bar
   ProgressBar(const ProgressBar&) = delete;

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages imagemesh needs to build, test and run. Idempotent: does nothing
+# (not even `apt-get update`) when everything is already installed. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git clang-format
+  libgtest-dev libgmock-dev
+  libarchive-dev libssl-dev zlib1g-dev
+  libsqlite3-dev libsqlitecpp-dev sqlite3
+  nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libpugixml-dev
+  libvips-dev libvips-tools ghostscript poppler-utils
+  python3
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The main job on built-in sample data: installs what is missing, builds the release binary, writes
+# the sample corpus, ingests it into a mesh and prints a few of its figures.
+#   tools/run-sample.sh [OUT_DIR]      (default: ./out)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-out}"
+tools/install-deps.sh
+tools/build.sh release
+bin=build/release/imagemesh
+rm -rf "$out/sample" "$out/mesh"
+"$bin" sample --out "$out/sample"
+"$bin" ingest --mesh "$out/mesh" "$out/sample"
+echo
+echo "First figures (imagemesh export figures --mesh $out/mesh):"
+"$bin" export figures --mesh "$out/mesh" | head -n 3
+echo
+echo "Caption search (imagemesh search --mesh $out/mesh 'spectrum OR galaxy'):"
+"$bin" search --mesh "$out/mesh" --limit 5 'spectrum OR galaxy'
