@@ -15,7 +15,7 @@ rules=(
   '<CLI/|cli'
   '<spdlog/|core'
   '<openssl/|core'
-  '<zlib\.h>|imaging'
+  '<zlib\.h>|core'
   '<vips/|imaging'
   '<pugixml\.hpp>|ingest'
 )

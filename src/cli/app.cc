@@ -23,7 +23,8 @@ int run_app(int argc, char** argv) {
   app.add_flag("-q,--quiet", quiet, "Log only errors");
 
   Action action;
-  auto* help = app.add_subcommand("help", "Show this overview, or `imagemesh help COMMAND` for one command");
+  auto* help =
+      app.add_subcommand("help", "Show this overview, or `imagemesh help COMMAND` for one command");
   std::string help_topic;
   help->add_option("command", help_topic, "Subcommand to describe");
   add_sample_command(app, &action);
@@ -49,7 +50,8 @@ int run_app(int argc, char** argv) {
         return 0;
       }
     }
-    std::fprintf(stderr, "imagemesh: no command '%s'; run `imagemesh help` for the list\n", help_topic.c_str());
+    std::fprintf(stderr, "imagemesh: no command '%s'; run `imagemesh help` for the list\n",
+                 help_topic.c_str());
     return 2;
   }
   return action ? action() : 0;

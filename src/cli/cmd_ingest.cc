@@ -1,5 +1,5 @@
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 
@@ -35,11 +35,12 @@ void print_summary(const ingest::IngestSummary& s, const store::Store::Counts& t
   std::printf("\n%s run %lld in %s (%s read)\n", s.cancelled ? "Interrupted" : "Finished",
               static_cast<long long>(s.run_id), format_duration(s.seconds).c_str(),
               format_bytes(static_cast<double>(s.bytes_read)).c_str());
-  std::printf("  papers            %lld new, %lld replaced by a newer version, %lld unchanged, "
-              "%lld older than stored, %lld already ingested (skipped)\n",
-              static_cast<long long>(s.papers_inserted), static_cast<long long>(s.papers_replaced),
-              static_cast<long long>(s.papers_unchanged), static_cast<long long>(s.papers_kept_existing),
-              static_cast<long long>(s.sources_skipped));
+  std::printf(
+      "  papers            %lld new, %lld replaced by a newer version, %lld unchanged, "
+      "%lld older than stored, %lld already ingested (skipped)\n",
+      static_cast<long long>(s.papers_inserted), static_cast<long long>(s.papers_replaced),
+      static_cast<long long>(s.papers_unchanged), static_cast<long long>(s.papers_kept_existing),
+      static_cast<long long>(s.sources_skipped));
   std::printf("  failed sources    %lld\n", static_cast<long long>(s.sources_failed));
   std::printf("  image files       %lld (%s)\n", static_cast<long long>(s.image_files),
               join_counts(s.images_by_format).c_str());
@@ -47,14 +48,16 @@ void print_summary(const ingest::IngestSummary& s, const store::Store::Counts& t
               static_cast<long long>(s.subfigures));
   std::printf("  graphics refs     %lld resolved, %lld not (%.1f%% resolved)\n",
               static_cast<long long>(s.graphics_resolved),
-              static_cast<long long>(s.graphics - s.graphics_resolved), percent(s.graphics_resolved, s.graphics));
+              static_cast<long long>(s.graphics - s.graphics_resolved),
+              percent(s.graphics_resolved, s.graphics));
   std::printf("  problems          %s\n", join_counts(s.errors_by_kind).c_str());
-  std::printf("Mesh now holds %lld papers, %lld image files (%lld distinct), %lld figures "
-              "(%lld with captions), %lld sub-figures (%lld with captions), %lld errors.\n",
-              static_cast<long long>(totals.papers), static_cast<long long>(totals.image_files),
-              static_cast<long long>(totals.blobs), static_cast<long long>(totals.figures),
-              static_cast<long long>(totals.captions), static_cast<long long>(totals.subfigures),
-              static_cast<long long>(totals.subfigure_captions), static_cast<long long>(totals.errors));
+  std::printf(
+      "Mesh now holds %lld papers, %lld image files (%lld distinct), %lld figures "
+      "(%lld with captions), %lld sub-figures (%lld with captions), %lld errors.\n",
+      static_cast<long long>(totals.papers), static_cast<long long>(totals.image_files),
+      static_cast<long long>(totals.blobs), static_cast<long long>(totals.figures),
+      static_cast<long long>(totals.captions), static_cast<long long>(totals.subfigures),
+      static_cast<long long>(totals.subfigure_captions), static_cast<long long>(totals.errors));
   if (s.sources_failed > 0 || !s.errors_by_kind.empty()) {
     std::printf("Details: `imagemesh export errors --mesh DIR`.\n");
   }
@@ -96,11 +99,12 @@ int run(IngestArgs& args, const std::string& command_line) {
 
 void add_ingest_command(CLI::App& app, Action* action) {
   auto args = std::make_shared<IngestArgs>();
-  auto* cmd = app.add_subcommand(
-      "ingest",
-      "Read arXiv sources into a mesh: papers, every file and image file, every figure with caption, "
-      "label, sub-figures and the files it includes. Resumable and idempotent: run it again with the "
-      "same sources and only what is new or changed is read.");
+  auto* cmd = app.add_subcommand("ingest",
+                                 "Read arXiv sources into a mesh: papers, every file and image "
+                                 "file, every figure with caption, "
+                                 "label, sub-figures and the files it includes. Resumable and "
+                                 "idempotent: run it again with the "
+                                 "same sources and only what is new or changed is read.");
   cmd->add_option("--mesh", args->options.mesh_dir, "Mesh folder (created if missing)")->required();
   cmd->add_option("sources", args->options.sources,
                   "arXiv bulk tars (arXiv_src_YYMM_NNN.tar), their arXiv_src_manifest.xml, paper "

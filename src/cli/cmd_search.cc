@@ -27,7 +27,8 @@ int run(const SearchArgs& args) {
     return hits.status().code() == ErrorCode::kInvalidArgument ? 2 : 1;
   }
   for (const auto& hit : *hits) {
-    std::printf("%-24s fig %-3d %7.2f  %s\n", hit.paper_id.c_str(), hit.order, hit.score, hit.snippet.c_str());
+    std::printf("%-24s fig %-3d %7.2f  %s\n", hit.paper_id.c_str(), hit.order, hit.score,
+                hit.snippet.c_str());
   }
   if (hits->empty()) std::printf("no figures match '%s'\n", args.query.c_str());
   return 0;
@@ -38,8 +39,9 @@ int run(const SearchArgs& args) {
 void add_search_command(CLI::App& app, Action* action) {
   auto args = std::make_shared<SearchArgs>();
   auto* cmd = app.add_subcommand(
-      "search", "Full-text search over figure and sub-figure captions and labels (SQLite FTS5 syntax: "
-                "words, \"phrases\", prefix*, AND/OR/NOT), ranked by bm25");
+      "search",
+      "Full-text search over figure and sub-figure captions and labels (SQLite FTS5 syntax: "
+      "words, \"phrases\", prefix*, AND/OR/NOT), ranked by bm25");
   cmd->add_option("--mesh", args->mesh_dir, "Mesh folder")->required();
   cmd->add_option("query", args->query, "FTS5 query, e.g. 'rotation AND galax*'")->required();
   cmd->add_option("-n,--limit", args->limit, "Maximum number of hits")

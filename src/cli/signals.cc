@@ -1,8 +1,8 @@
 #include "cli/signals.h"
 
+#include <unistd.h>
 #include <csignal>
 #include <cstring>
-#include <unistd.h>
 
 namespace imagemesh::cli {
 namespace {
@@ -15,7 +15,8 @@ void on_signal(int signal_number) {
     std::raise(signal_number);
     return;
   }
-  static const char kMessage[] = "\nimagemesh: stopping after the current batch (press Ctrl-C again to abort)\n";
+  static const char kMessage[] =
+      "\nimagemesh: stopping after the current batch (press Ctrl-C again to abort)\n";
   ssize_t ignored = write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
   (void)ignored;
 }

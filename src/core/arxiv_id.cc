@@ -43,9 +43,12 @@ bool valid_archive_name(std::string_view archive) {
 
 std::string_view id_kind_name(IdKind kind) {
   switch (kind) {
-    case IdKind::kNewStyle: return "arxiv-new";
-    case IdKind::kOldStyle: return "arxiv-old";
-    case IdKind::kLocal: return "local";
+    case IdKind::kNewStyle:
+      return "arxiv-new";
+    case IdKind::kOldStyle:
+      return "arxiv-old";
+    case IdKind::kLocal:
+      return "local";
   }
   return "local";
 }

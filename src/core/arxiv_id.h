@@ -2,10 +2,11 @@
 //
 //   new style  YYMM.NNNN or YYMM.NNNNN, optional vN          "1305.5590v2"
 //   old style  archive[.SC]/YYMMNNN, optional vN             "hep-ph/0107222", "math.AG/0101001"
-//   bulk form  old style without the slash                  "hep-ph0107222" (member 0107/hep-ph0107222.gz)
+//   bulk form  old style without the slash                  "hep-ph0107222" (member
+//   0107/hep-ph0107222.gz)
 //
-// A paper is identified by its id without version; the version is an attribute. Inputs that carry no
-// arXiv id (e.g. a folder "my-paper") get a local id derived from their name, flagged kLocal.
+// A paper is identified by its id without version; the version is an attribute. Inputs that carry
+// no arXiv id (e.g. a folder "my-paper") get a local id derived from their name, flagged kLocal.
 #pragma once
 
 #include <optional>
@@ -19,9 +20,9 @@ enum class IdKind { kNewStyle, kOldStyle, kLocal };
 std::string_view id_kind_name(IdKind kind);  // "arxiv-new", "arxiv-old", "local"
 
 struct PaperId {
-  std::string id;       // canonical, no version: "1305.5590", "hep-ph/0107222", "local:my-paper"
-  int version = 0;      // 0 when unknown
-  std::string yymm;     // "1305"; empty for local ids
+  std::string id;    // canonical, no version: "1305.5590", "hep-ph/0107222", "local:my-paper"
+  int version = 0;   // 0 when unknown
+  std::string yymm;  // "1305"; empty for local ids
   IdKind kind = IdKind::kLocal;
 
   bool is_arxiv() const { return kind != IdKind::kLocal; }

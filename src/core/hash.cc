@@ -15,12 +15,15 @@ Hasher::Hasher(HashKind kind) : impl_(std::make_unique<Impl>()) {
   impl_->ctx = EVP_MD_CTX_new();
   const EVP_MD* md = kind == HashKind::kSha256 ? EVP_sha256() : EVP_md5();
   // Allocation failure of a digest context is not an input error: treat it like bad_alloc.
-  if (impl_->ctx == nullptr || EVP_DigestInit_ex(impl_->ctx, md, nullptr) != 1) throw std::bad_alloc();
+  if (impl_->ctx == nullptr || EVP_DigestInit_ex(impl_->ctx, md, nullptr) != 1)
+    throw std::bad_alloc();
 }
 
 Hasher::~Hasher() { EVP_MD_CTX_free(impl_->ctx); }
 
-void Hasher::update(std::string_view bytes) { EVP_DigestUpdate(impl_->ctx, bytes.data(), bytes.size()); }
+void Hasher::update(std::string_view bytes) {
+  EVP_DigestUpdate(impl_->ctx, bytes.data(), bytes.size());
+}
 
 std::string Hasher::hex_digest() {
   unsigned char digest[EVP_MAX_MD_SIZE];

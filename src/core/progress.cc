@@ -43,7 +43,8 @@ std::string format_bytes(double bytes) {
     bytes /= 1000;
     ++unit;
   }
-  return unit == 0 ? fmt::format("{:.0f} {}", bytes, units[unit]) : fmt::format("{:.1f} {}", bytes, units[unit]);
+  return unit == 0 ? fmt::format("{:.0f} {}", bytes, units[unit])
+                   : fmt::format("{:.1f} {}", bytes, units[unit]);
 }
 
 ProgressBar::ProgressBar(std::string label, std::string unit, uint64_t total)

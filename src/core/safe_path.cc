@@ -40,13 +40,15 @@ std::string join(const std::vector<std::string_view>& parts) {
 
 Result<std::string> normalize_relative_path(std::string_view raw) {
   if (raw.empty()) return error(ErrorCode::kUnsafePath, "empty entry name");
-  if (raw.size() > kMaxPathBytes) return error(ErrorCode::kUnsafePath, "entry name longer than 4096 bytes");
+  if (raw.size() > kMaxPathBytes)
+    return error(ErrorCode::kUnsafePath, "entry name longer than 4096 bytes");
   for (char c : raw) {
     if (static_cast<unsigned char>(c) < 0x20) {
       return error(ErrorCode::kUnsafePath, "entry name contains a control character");
     }
   }
-  if (raw.front() == '/') return error(ErrorCode::kUnsafePath, "absolute entry name '" + std::string(raw) + "'");
+  if (raw.front() == '/')
+    return error(ErrorCode::kUnsafePath, "absolute entry name '" + std::string(raw) + "'");
   if (raw.size() >= 2 && std::isalpha(static_cast<unsigned char>(raw[0])) && raw[1] == ':') {
     return error(ErrorCode::kUnsafePath, "drive-letter entry name '" + std::string(raw) + "'");
   }
@@ -68,7 +70,8 @@ Result<std::string> normalize_relative_path(std::string_view raw) {
     if (end == std::string_view::npos) end = view.size();
     std::string_view part = view.substr(start, end - start);
     if (part == "..") {
-      return error(ErrorCode::kUnsafePath, "entry name with '..' component '" + std::string(raw) + "'");
+      return error(ErrorCode::kUnsafePath,
+                   "entry name with '..' component '" + std::string(raw) + "'");
     }
     if (!part.empty() && part != ".") parts.push_back(part);
     start = end + 1;
@@ -83,16 +86,19 @@ Result<std::string> normalize_relative_path(std::string_view raw) {
 Result<std::string> join_inside_root(std::string_view folder, std::string_view reference) {
   if (reference.empty()) return error(ErrorCode::kUnresolved, "empty reference");
   if (reference.front() == '/') {
-    return error(ErrorCode::kUnsafePath, "absolute path '" + std::string(reference) + "' is outside the paper");
+    return error(ErrorCode::kUnsafePath,
+                 "absolute path '" + std::string(reference) + "' is outside the paper");
   }
   std::vector<std::string_view> parts;
   std::string combined(folder);
   if (!combined.empty()) combined += '/';
   combined += reference;
   if (!fold_components(combined, parts)) {
-    return error(ErrorCode::kUnsafePath, "path '" + std::string(reference) + "' leaves the paper folder");
+    return error(ErrorCode::kUnsafePath,
+                 "path '" + std::string(reference) + "' leaves the paper folder");
   }
-  if (parts.empty()) return error(ErrorCode::kUnresolved, "reference names the paper folder itself");
+  if (parts.empty())
+    return error(ErrorCode::kUnresolved, "reference names the paper folder itself");
   return join(parts);
 }
 

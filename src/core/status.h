@@ -1,9 +1,10 @@
 // Status and Result<T>: expected failures as values.
 //
 // Every operation that can fail on bad input (a corrupt archive, unsafe path, undecodable image,
-// unresolved reference ...) returns a Status or a Result<T>. Both are [[nodiscard]]: ignoring one is
-// a compile warning, and warnings are errors. Exceptions are used only at boundaries (third-party
-// libraries that throw are wrapped where they are called) and never cross module headers.
+// unresolved reference ...) returns a Status or a Result<T>. Both are [[nodiscard]]: ignoring one
+// is a compile warning, and warnings are errors. Exceptions are used only at boundaries
+// (third-party libraries that throw are wrapped where they are called) and never cross module
+// headers.
 #pragma once
 
 #include <cassert>
@@ -60,13 +61,15 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-inline Status error(ErrorCode code, std::string message) { return Status(code, std::move(message)); }
+inline Status error(ErrorCode code, std::string message) {
+  return Status(code, std::move(message));
+}
 
 // A value or the Status explaining why there is none.
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
     assert(!status_.ok() && "a Result built from a Status must hold an error");
     if (status_.ok()) status_ = Status(ErrorCode::kInternal, "Result built from an ok Status");
@@ -103,14 +106,15 @@ class [[nodiscard]] Result {
 #define IM_CONCAT(a, b) IM_CONCAT_INNER(a, b)
 
 // Returns the Status from the enclosing function if `expr` is not ok.
-#define IM_RETURN_IF_ERROR(expr)                 \
-  do {                                           \
-    ::imagemesh::Status im_status_ = (expr);     \
-    if (!im_status_.ok()) return im_status_;     \
+#define IM_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::imagemesh::Status im_status_ = (expr); \
+    if (!im_status_.ok()) return im_status_; \
   } while (false)
 
 // `IM_ASSIGN_OR_RETURN(auto x, make_x());` declares x from the Result or returns its Status.
-#define IM_ASSIGN_OR_RETURN(lhs, expr) IM_ASSIGN_OR_RETURN_IMPL(IM_CONCAT(im_result_, __LINE__), lhs, expr)
+#define IM_ASSIGN_OR_RETURN(lhs, expr) \
+  IM_ASSIGN_OR_RETURN_IMPL(IM_CONCAT(im_result_, __LINE__), lhs, expr)
 #define IM_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return tmp.status();            \

@@ -40,12 +40,14 @@ store::FigureRecord to_record(const latex::Figure& figure) {
   out.label = figure.label;
   out.graphics = to_records(figure.graphics);
   for (const auto& sub : figure.subfigures) {
-    out.subfigures.push_back({sub.caption_tex, sub.caption_text, sub.label, to_records(sub.graphics)});
+    out.subfigures.push_back(
+        {sub.caption_tex, sub.caption_text, sub.label, to_records(sub.graphics)});
   }
   return out;
 }
 
-store::BlobFacts read_facts(const std::string& sha256, std::string_view bytes, std::string_view path) {
+store::BlobFacts read_facts(const std::string& sha256, std::string_view bytes,
+                            std::string_view path) {
   store::BlobFacts blob;
   blob.sha256 = sha256;
   blob.size = bytes.size();

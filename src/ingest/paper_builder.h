@@ -7,12 +7,12 @@
 
 namespace imagemesh::ingest {
 
-// Pure and thread-safe: called on worker threads, one paper each. Never fails: problems are recorded
-// in the record's `problems`.
+// Pure and thread-safe: called on worker threads, one paper each. Never fails: problems are
+// recorded in the record's `problems`.
 store::PaperRecord build_paper_record(const PaperSource& source);
 
-// macOS metadata files ("._name", ".DS_Store", "__MACOSX/..."): kept in the inventory as plain files,
-// but never treated as images or TeX.
+// macOS metadata files ("._name", ".DS_Store", "__MACOSX/..."): kept in the inventory as plain
+// files, but never treated as images or TeX.
 bool is_os_metadata_file(std::string_view path);
 
 }  // namespace imagemesh::ingest

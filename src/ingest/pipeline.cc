@@ -74,11 +74,18 @@ class Reader {
     for (const auto& input : inputs_) {
       if (cancelled()) break;
       switch (input.kind) {
-        case InputKind::kManifest: break;
-        case InputKind::kBulkTar: read_tar(input, manifest); break;
+        case InputKind::kManifest:
+          break;
+        case InputKind::kBulkTar:
+          read_tar(input, manifest);
+          break;
         case InputKind::kPaperArchive:
-        case InputKind::kPdf: read_archive(input); break;
-        case InputKind::kPaperFolder: read_folder(input); break;
+        case InputKind::kPdf:
+          read_archive(input);
+          break;
+        case InputKind::kPaperFolder:
+          read_folder(input);
+          break;
       }
     }
   }
@@ -150,7 +157,8 @@ class Reader {
   std::atomic<int64_t>& skipped_;
 };
 
-void work(BoundedQueue<WorkItem>& work_queue, BoundedQueue<WriteItem>& writes, const Limits& limits) {
+void work(BoundedQueue<WorkItem>& work_queue, BoundedQueue<WriteItem>& writes,
+          const Limits& limits) {
   while (auto item = work_queue.pop()) {
     if (auto* member = std::get_if<RawMember>(&*item)) {
       auto source = unpack_member(*member, limits);
@@ -173,10 +181,18 @@ class SummaryTally {
 
   void count(const store::PaperRecord& paper, store::WriteOutcome outcome) {
     switch (outcome) {
-      case store::WriteOutcome::kInserted: ++summary_.papers_inserted; break;
-      case store::WriteOutcome::kReplaced: ++summary_.papers_replaced; break;
-      case store::WriteOutcome::kUnchanged: ++summary_.papers_unchanged; return;
-      case store::WriteOutcome::kKeptExisting: ++summary_.papers_kept_existing; return;
+      case store::WriteOutcome::kInserted:
+        ++summary_.papers_inserted;
+        break;
+      case store::WriteOutcome::kReplaced:
+        ++summary_.papers_replaced;
+        break;
+      case store::WriteOutcome::kUnchanged:
+        ++summary_.papers_unchanged;
+        return;
+      case store::WriteOutcome::kKeptExisting:
+        ++summary_.papers_kept_existing;
+        return;
     }
     std::unordered_map<std::string, const store::BlobFacts*> blobs;
     for (const auto& blob : paper.blobs) blobs[blob.sha256] = &blob;
@@ -226,13 +242,15 @@ Result<IngestSummary> run_ingest(const IngestOptions& options) {
   std::optional<ProgressBar> progress;
   if (options.show_progress) progress.emplace("ingest", "bytes", total_bytes);
 
-  const int jobs = options.jobs > 0 ? options.jobs
-                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int jobs = options.jobs > 0
+                       ? options.jobs
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   BoundedQueue<WorkItem> work_queue(static_cast<size_t>(jobs) * 2);
   BoundedQueue<WriteItem> writes(options.batch_papers * 2);
   std::atomic<int64_t> skipped{0};
 
-  Reader reader(inputs, options, consumed, work_queue, writes, progress ? &*progress : nullptr, skipped);
+  Reader reader(inputs, options, consumed, work_queue, writes, progress ? &*progress : nullptr,
+                skipped);
   std::thread reader_thread([&] {
     reader.run();
     work_queue.close();
@@ -258,13 +276,15 @@ Result<IngestSummary> run_ingest(const IngestOptions& options) {
     if (papers.empty() && failures.empty()) return Status::Ok();
     outcomes.clear();
     IM_RETURN_IF_ERROR(store->write_papers(summary.run_id, papers, failures, &outcomes));
-    for (size_t i = 0; i < papers.size() && i < outcomes.size(); ++i) tally.count(papers[i], outcomes[i]);
+    for (size_t i = 0; i < papers.size() && i < outcomes.size(); ++i)
+      tally.count(papers[i], outcomes[i]);
     for (const auto& failure : failures) tally.count(failure);
     papers.clear();
     failures.clear();
     if (progress) {
       progress->set_detail(fmt::format("{} papers, {} figures",
-                                        summary.papers_inserted + summary.papers_replaced, summary.figures));
+                                       summary.papers_inserted + summary.papers_replaced,
+                                       summary.figures));
     }
     return Status::Ok();
   };
@@ -301,7 +321,8 @@ std::string summary_json(const IngestSummary& s) {
     std::string out = "{";
     for (const auto& [key, value] : values) {
       if (out.size() > 1) out += ",";
-      out += fmt::format("\"{}\":{}", key, value);  // keys are error-code or format names: no escaping needed
+      out += fmt::format("\"{}\":{}", key,
+                         value);  // keys are error-code or format names: no escaping needed
     }
     return out + "}";
   };

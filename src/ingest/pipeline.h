@@ -6,8 +6,8 @@
 //   writer (caller) batches records into one SQLite transaction each
 //
 // Bounded queues keep memory flat. A batch is committed atomically together with the list of
-// sources it consumed, so a run killed at any point (even SIGKILL) resumes where it stopped and ends
-// with the same database as an uninterrupted run.
+// sources it consumed, so a run killed at any point (even SIGKILL) resumes where it stopped and
+// ends with the same database as an uninterrupted run.
 #pragma once
 
 #include <atomic>
@@ -27,8 +27,8 @@ struct IngestOptions {
   int jobs = 0;                      // worker threads; 0 = number of cores
   Limits limits;
   bool show_progress = true;
-  size_t batch_papers = 64;          // papers per transaction
-  std::string command_line;          // recorded in the runs table
+  size_t batch_papers = 64;                   // papers per transaction
+  std::string command_line;                   // recorded in the runs table
   const std::atomic<bool>* cancel = nullptr;  // set (e.g. by SIGINT) to stop early but cleanly
 };
 
@@ -41,8 +41,8 @@ struct IngestSummary {
   uint64_t bytes_read = 0;
   double seconds = 0;
   bool cancelled = false;
-  std::map<std::string, int64_t> errors_by_kind;     // this run's problems and failures
-  std::map<std::string, int64_t> images_by_format;   // this run's image files
+  std::map<std::string, int64_t> errors_by_kind;    // this run's problems and failures
+  std::map<std::string, int64_t> images_by_format;  // this run's image files
 };
 
 Result<IngestSummary> run_ingest(const IngestOptions& options);

@@ -1,5 +1,5 @@
-// The main job end to end on the built-in sample: `imagemesh sample` -> `ingest` -> `export`, checked
-// against the generator's ground truth; idempotency; resume after SIGKILL.
+// The main job end to end on the built-in sample: `imagemesh sample` -> `ingest` -> `export`,
+// checked against the generator's ground truth; idempotency; resume after SIGKILL.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -24,7 +24,8 @@ std::map<std::string, json> figures_by_key(const std::string& jsonl) {
   for (const auto& line : split_lines(jsonl)) {
     if (line.empty()) continue;
     json figure = json::parse(line);
-    out[figure["paper"].get<std::string>() + "#" + std::to_string(figure["order"].get<int>())] = figure;
+    out[figure["paper"].get<std::string>() + "#" + std::to_string(figure["order"].get<int>())] =
+        figure;
   }
   return out;
 }
@@ -75,7 +76,8 @@ TEST_F(SamplePipeline, FiguresMatchTheGeneratorsGroundTruth) {
   ASSERT_FALSE(truth.empty());
   for (const auto& [key, expected] : truth) {
     auto found = actual.find(key);
-    ASSERT_NE(found, actual.end()) << "figure missing from export: " << key << "\n" << expected.dump(2);
+    ASSERT_NE(found, actual.end()) << "figure missing from export: " << key << "\n"
+                                   << expected.dump(2);
     EXPECT_EQ(project_like(found->second, expected), expected) << key;
   }
   for (const auto& [key, figure] : actual) {
@@ -84,13 +86,15 @@ TEST_F(SamplePipeline, FiguresMatchTheGeneratorsGroundTruth) {
 }
 
 TEST_F(SamplePipeline, SecondRunChangesNothing) {
-  auto first = run_imagemesh({"ingest", "--mesh", mesh("idem"), "--no-progress", "--json", sample_dir()});
+  auto first =
+      run_imagemesh({"ingest", "--mesh", mesh("idem"), "--no-progress", "--json", sample_dir()});
   ASSERT_EQ(first.exit_code, 0) << first.output;
   std::string before;
   for (const char* what : {"figures", "images", "papers", "errors"}) {
     before += run_imagemesh({"export", what, "--mesh", mesh("idem")}).output;
   }
-  auto second = run_imagemesh({"ingest", "--mesh", mesh("idem"), "--no-progress", "--json", sample_dir()});
+  auto second =
+      run_imagemesh({"ingest", "--mesh", mesh("idem"), "--no-progress", "--json", sample_dir()});
   ASSERT_EQ(second.exit_code, 0) << second.output;
   json summary = json::parse(split_lines(second.output).back());
   EXPECT_EQ(summary["papers_inserted"], 0);
@@ -114,7 +118,8 @@ TEST_F(SamplePipeline, KilledRunResumesToTheSameDatabase) {
 
   // Small batches and one worker make the run long enough to be killed in the middle.
   const std::string killed = big.str() + "/killed";
-  int pid = spawn_imagemesh({"ingest", "--mesh", killed, "--no-progress", "--batch", "2", "-j", "1", corpus});
+  int pid = spawn_imagemesh(
+      {"ingest", "--mesh", killed, "--no-progress", "--batch", "2", "-j", "1", corpus});
   ASSERT_GT(pid, 0);
   int64_t papers_at_kill = 0;
   for (int i = 0; i < 600; ++i) {

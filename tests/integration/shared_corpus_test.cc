@@ -1,6 +1,6 @@
-// End to end on the real papers and hostile inputs of ../shared/corpus: every paper ingested with no
-// crash, every hostile item ends as a recorded error, nothing is written outside the mesh, and the
-// extraction quality is measured against the numbers of the original regex scanner.
+// End to end on the real papers and hostile inputs of ../shared/corpus: every paper ingested with
+// no crash, every hostile item ends as a recorded error, nothing is written outside the mesh, and
+// the extraction quality is measured against the numbers of the original regex scanner.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -35,11 +35,12 @@ class SharedCorpus : public ::testing::Test {
     if (corpus_.empty()) return;
     for (const char* marker : kMarkers) std::filesystem::remove(marker);
     scratch_ = new ScratchDir("shared-corpus");
-    ingest_ = run_imagemesh({"ingest", "--mesh", scratch_->str() + "/mesh", "--no-progress", "--json",
-                             corpus_ + "/arxiv", corpus_ + "/other", corpus_ + "/arxiv-derived",
-                             corpus_ + "/hostile"});
+    ingest_ = run_imagemesh({"ingest", "--mesh", scratch_->str() + "/mesh", "--no-progress",
+                             "--json", corpus_ + "/arxiv", corpus_ + "/other",
+                             corpus_ + "/arxiv-derived", corpus_ + "/hostile"});
     for (const char* what : {"figures", "papers", "images", "errors"}) {
-      exports_[what] = parse_lines(run_imagemesh({"export", what, "--mesh", scratch_->str() + "/mesh"}).output);
+      exports_[what] =
+          parse_lines(run_imagemesh({"export", what, "--mesh", scratch_->str() + "/mesh"}).output);
     }
   }
   static void TearDownTestSuite() {
@@ -103,12 +104,14 @@ TEST_F(SharedCorpus, HostileItemsEndAsRecordedErrorsAndControlsComeThrough) {
   EXPECT_GT(kinds["corrupt-archive"], 0);
   EXPECT_GT(kinds["too-large"], 0);
   EXPECT_GT(kinds["unsafe-path"], 0);
-  EXPECT_GT(kinds["checksum-mismatch"], 0) << "the manifest lists the intact size of the truncated tar";
+  EXPECT_GT(kinds["checksum-mismatch"], 0)
+      << "the manifest lists the intact size of the truncated tar";
   for (const char* marker : kMarkers) EXPECT_FALSE(std::filesystem::exists(marker)) << marker;
 }
 
 TEST_F(SharedCorpus, ExtractionQualityOnRealPapers) {
-  int figures = 0, floats = 0, captions = 0, subfigures = 0, subcaptions = 0, refs = 0, resolved = 0;
+  int figures = 0, floats = 0, captions = 0, subfigures = 0, subcaptions = 0, refs = 0,
+      resolved = 0;
   for (const auto& figure : exports_["figures"]) {
     std::string paper = figure["paper"];
     if (paper.rfind("2401.", 0) == 0) continue;  // hostile, not real papers
@@ -128,10 +131,11 @@ TEST_F(SharedCorpus, ExtractionQualityOnRealPapers) {
       count_refs(sub["graphics"]);
     }
   }
-  std::printf("real papers: %d figures (%d floats), %d with captions, %d sub-figures (%d captioned), "
-              "%d graphics refs, %d resolved (%.1f%%)\n",
-              figures, floats, captions, subfigures, subcaptions, refs, resolved,
-              refs ? 100.0 * resolved / refs : 0.0);
+  std::printf(
+      "real papers: %d figures (%d floats), %d with captions, %d sub-figures (%d captioned), "
+      "%d graphics refs, %d resolved (%.1f%%)\n",
+      figures, floats, captions, subfigures, subcaptions, refs, resolved,
+      refs ? 100.0 * resolved / refs : 0.0);
   // The original scanner found 521 figure environments, 502 captions, 625 references of which 595
   // matched (anchor-seed-pipeline.md); references that name no file of the paper (15 in the corpus)
   // cannot resolve.

@@ -2,13 +2,13 @@
 
 #include <unistd.h>
 
+#include <sys/wait.h>
 #include <array>
 #include <cstdio>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
-#include <sys/wait.h>
 
 namespace imagemesh::testing {
 
@@ -16,7 +16,8 @@ std::string shared_corpus_dir() {
   if (const char* env = std::getenv("IMAGEMESH_SHARED_CORPUS")) return env;
   std::filesystem::path dir = std::filesystem::path(IMAGEMESH_SHARED_DIR) / "corpus";
   std::error_code ec;
-  if (std::filesystem::is_directory(dir / "arxiv", ec)) return std::filesystem::canonical(dir).string();
+  if (std::filesystem::is_directory(dir / "arxiv", ec))
+    return std::filesystem::canonical(dir).string();
   return "";
 }
 

@@ -1,0 +1,155 @@
+#include "imaging/facts_util.h"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+namespace imagemesh::imaging::facts {
+
+namespace {
+
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+// Length of the valid UTF-8 sequence at text[i], or 0 if the bytes there are not valid UTF-8.
+size_t utf8_sequence_length(std::string_view text, size_t i) {
+  uint32_t lead = byte_at(text, i);
+  size_t length = lead < 0x80           ? 1
+                  : (lead >> 5) == 0x6  ? 2
+                  : (lead >> 4) == 0xE  ? 3
+                  : (lead >> 3) == 0x1E ? 4
+                                        : 0;
+  if (length == 0 || !in_range(text, i, length)) return 0;
+  uint32_t code = length == 1 ? lead : lead & (0x7F >> length);
+  for (size_t k = 1; k < length; ++k) {
+    uint32_t next = byte_at(text, i + k);
+    if ((next & 0xC0) != 0x80) return 0;
+    code = code << 6 | (next & 0x3F);
+  }
+  static constexpr uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code < kMinForLength[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+    return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
+bool starts_with_ci(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && equals_ci(slice(text, 0, prefix.size()), prefix);
+}
+
+bool equals_ci(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return lower(x) == lower(y); });
+}
+
+std::string_view trim(std::string_view text) {
+  auto is_space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\0';
+  };
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+std::string clean_text(std::string_view raw) {
+  std::string out;
+  bool pending_space = false;
+  for (size_t i = 0; i < raw.size() && out.size() < kMaxCreatorBytes;) {
+    uint32_t c = byte_at(raw, i);
+    if (c < 0x20 || c == 0x7F) {
+      pending_space = pending_space || c == '\t' || c == '\n' || c == '\r';
+      ++i;
+      continue;
+    }
+    std::string piece;
+    size_t length = utf8_sequence_length(raw, i);
+    if (length == 0) {  // not UTF-8: the byte is Latin-1
+      piece = {static_cast<char>(0xC0 | c >> 6), static_cast<char>(0x80 | (c & 0x3F))};
+      length = 1;
+    } else {
+      piece = std::string(slice(raw, i, length));
+    }
+    i += length;
+    if (piece == " ") {
+      pending_space = true;
+      continue;
+    }
+    if (pending_space && !out.empty()) piece.insert(piece.begin(), ' ');
+    pending_space = false;
+    if (out.size() + piece.size() > kMaxCreatorBytes) break;
+    out += piece;
+  }
+  return out;
+}
+
+namespace {
+
+// Text of <key>...</key> or key="..." (e.g. key "xmp:CreatorTool"), with the predefined XML
+// entities decoded and nothing else expanded. Bounded: at most 16 occurrences, 4 KB past each.
+std::string xml_value(std::string_view xml, std::string_view key) {
+  int tries = 0;
+  for (size_t at = xml.find(key); at != std::string_view::npos && tries < 16;
+       at = xml.find(key, at + 1), ++tries) {
+    size_t after_key = at + key.size();
+    std::string_view value;
+    if (at > 0 && xml[at - 1] == '<' && after_key < xml.size() && xml[after_key] == '>') {
+      // Element form; skips container elements such as <rdf:Alt><rdf:li xml:lang="x-default">.
+      std::string_view body = slice(xml, after_key + 1, 4096);
+      size_t start = 0;
+      while (start < body.size()) {
+        char c = body[start];
+        if (c == '<' && start + 1 < body.size() && body[start + 1] != '/') {
+          size_t close = body.find('>', start);
+          if (close == std::string_view::npos) break;
+          start = close + 1;
+        } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+          ++start;
+        } else {
+          break;
+        }
+      }
+      body = slice(body, start);
+      value = slice(body, 0, body.find('<'));
+    } else {
+      std::string_view after = trim(slice(xml, after_key, 4096));
+      if (after.empty() || after[0] != '=') continue;
+      after = trim(slice(after, 1));
+      if (after.empty() || (after[0] != '"' && after[0] != '\'')) continue;
+      size_t end = after.find(after[0], 1);
+      if (end == std::string_view::npos) continue;
+      value = slice(after, 1, end - 1);
+    }
+    std::string decoded;
+    static constexpr std::pair<std::string_view, char> kEntities[] = {
+        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+    for (size_t i = 0; i < value.size(); ++i) {
+      bool replaced = false;
+      for (auto [entity, ch] : kEntities) {
+        if (slice(value, i, entity.size()) == entity) {
+          decoded += ch;
+          i += entity.size() - 1;
+          replaced = true;
+          break;
+        }
+      }
+      if (!replaced) decoded += value[i];
+    }
+    std::string cleaned = clean_text(decoded);
+    if (!cleaned.empty()) return cleaned;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string xmp_creator_tool(std::string_view xmp) {
+  std::string tool = xml_value(xmp, "xmp:CreatorTool");
+  if (tool.empty()) tool = xml_value(xmp, "xap:CreatorTool");
+  std::string producer = xml_value(xmp, "pdf:Producer");
+  if (tool.empty()) return producer;
+  if (producer.empty() || producer == tool) return tool;
+  return clean_text(tool + "; " + producer);
+}
+
+}  // namespace imagemesh::imaging::facts
