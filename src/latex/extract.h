@@ -1,9 +1,9 @@
 // LaTeX figure extraction: the paper's files in, figures with captions, labels, sub-figures and
 // resolved graphics out. Pure text processing: no I/O, no TeX run, no third-party library.
 //
-// Contract: never fails as a whole and never crashes on any input; problems (missing \input, cycles,
-// unbalanced braces, undecodable text, unresolved graphics) become diagnostics. Time and memory are
-// bounded and roughly linear in the size of the sources (caps documented in extract.cc).
+// Contract: never fails as a whole and never crashes on any input; problems (missing \input,
+// cycles, unbalanced braces, undecodable text, unresolved graphics) become diagnostics. Time and
+// memory are bounded and roughly linear in the size of the sources (caps documented in extract.cc).
 #pragma once
 
 #include <optional>
@@ -25,14 +25,17 @@ struct GraphicsRef {
   std::string as_written;  // the file argument as written (after user-macro expansion)
   std::optional<std::string> resolved;  // path of the paper's file, relative to the root
   std::string unresolved_reason;        // empty when resolved, else why not (human readable)
-  std::string tex_file;                 // file the command appears in
-  int line = 0;                         // 1-based line in tex_file
+  std::string resolution_note;  // set when found in a way LaTeX itself would not (case differs,
+                                // beside the including file, \graphicspath outside the paper)
+  std::string tex_file;         // file the command appears in
+  int line = 0;                 // 1-based line in tex_file
 };
 
 struct SubFigure {
-  std::string caption_tex;   // caption argument exactly as in the source
-  std::string caption_text;  // plain text for search: accents -> Unicode, formatting removed, $math$ kept
-  std::string label;         // first \label, empty if none
+  std::string caption_tex;  // caption argument exactly as in the source
+  std::string
+      caption_text;   // plain text for search: accents -> Unicode, formatting removed, $math$ kept
+  std::string label;  // first \label, empty if none
   std::vector<GraphicsRef> graphics;
 };
 
@@ -75,10 +78,11 @@ struct ExtractOptions {
   size_t max_expanded_bytes = 64u << 20;  // cap on text produced by following inputs and macros
 };
 
-ExtractResult extract_figures(const std::vector<SourceFile>& files, const ExtractOptions& options = {});
+ExtractResult extract_figures(const std::vector<SourceFile>& files,
+                              const ExtractOptions& options = {});
 
-// True for names LaTeX could read as source: .tex, .ltx, .latex, .pdf_tex, .pstex_t, or no extension
-// (single-file submissions).
+// True for names LaTeX could read as source: .tex, .ltx, .latex, .pdf_tex, .pstex_t, or no
+// extension (single-file submissions).
 bool is_tex_name(std::string_view path);
 
 }  // namespace imagemesh::latex
