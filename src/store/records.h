@@ -12,7 +12,7 @@
 namespace imagemesh::store {
 
 struct FileRecord {
-  std::string path;    // relative to the paper root, normalised
+  std::string path;  // relative to the paper root, normalised
   uint64_t size = 0;
   std::string sha256;  // of the file's bytes: the blob it belongs to
   bool is_image = false;
@@ -28,7 +28,7 @@ struct BlobFacts {
   int pages = 0;
   std::string creator;
   std::string color;
-  std::string error;   // why the facts could not be read; empty if fine
+  std::string error;  // why the facts could not be read; empty if fine
 };
 
 struct GraphicsRecord {
@@ -71,15 +71,15 @@ struct PaperRecord {
   std::string source_sha256;  // of the member/archive bytes as read (compressed)
   uint64_t source_bytes = 0;  // compressed size
   uint64_t unpacked_bytes = 0;
-  std::string engine;         // "pdflatex", "latex", "unknown"
+  std::string engine;  // "pdflatex", "latex", "unknown"
   std::string engine_reason;
   std::vector<std::string> root_files;
   std::string title, abstract;
   std::vector<std::string> authors;
   std::vector<FileRecord> files;
-  std::vector<BlobFacts> blobs;      // one per distinct image sha256 among `files`
+  std::vector<BlobFacts> blobs;  // one per distinct image sha256 among `files`
   std::vector<FigureRecord> figures;
-  std::vector<ItemError> problems;   // per-item errors and diagnostics of this paper
+  std::vector<ItemError> problems;  // per-item errors and diagnostics of this paper
 };
 
 // A source that produced no paper (corrupt member, unsafe outer entry, truncated tar ...).

@@ -1,9 +1,9 @@
 // The mesh database: one SQLite file (WAL) in the mesh folder holding papers, files, image blobs,
-// figures, sub-figures, figure->file links, unresolved references, runs and per-item errors, with an
-// FTS5 index over captions. Schema: docs/schema.md. The only module that speaks SQL.
+// figures, sub-figures, figure->file links, unresolved references, runs and per-item errors, with
+// an FTS5 index over captions. Schema: docs/schema.md. The only module that speaks SQL.
 //
-// Threading: a Store is used by one thread at a time (the pipeline's writer thread). Readers in other
-// processes see committed batches only (WAL).
+// Threading: a Store is used by one thread at a time (the pipeline's writer thread). Readers in
+// other processes see committed batches only (WAL).
 #pragma once
 
 #include <cstdint>
@@ -20,10 +20,10 @@ namespace imagemesh::store {
 
 // What write_papers() did with one paper.
 enum class WriteOutcome {
-  kInserted,     // new paper
-  kReplaced,     // an older version (or an older ingest of the same id) was replaced
-  kKeptExisting, // the stored version is newer; this record was not written
-  kUnchanged,    // the same source (key and sha256) was already stored
+  kInserted,      // new paper
+  kReplaced,      // an older version (or an older ingest of the same id) was replaced
+  kKeptExisting,  // the stored version is newer; this record was not written
+  kUnchanged,     // the same source (key and sha256) was already stored
 };
 
 class Store {
@@ -50,12 +50,15 @@ class Store {
 
   // Records an error that belongs to no single source (e.g. a bulk tar truncated, a manifest
   // mismatch). Idempotent on (source, item, kind).
-  virtual Status record_error(int64_t run_id, const std::string& source, const ItemError& error) = 0;
+  virtual Status record_error(int64_t run_id, const std::string& source,
+                              const ItemError& error) = 0;
 
-  // Exports as JSON lines or CSV to `out` (see docs/export.md). `what` is "figures", "images" or
-  // "papers"; `format` is "jsonl" or "csv". Rows are ordered by paper id then position, so two
-  // databases with the same content export identical bytes.
-  virtual Status export_rows(const std::string& what, const std::string& format, std::ostream& out) = 0;
+  // Exports as JSON lines or CSV to `out` (see docs/export.md). `what` is "figures", "images",
+  // "papers" or "errors"; `format` is "jsonl" or "csv"; anything else is kInvalidArgument naming
+  // the valid values. Rows are ordered by paper id then position, so two databases with the same
+  // content export identical bytes.
+  virtual Status export_rows(const std::string& what, const std::string& format,
+                             std::ostream& out) = 0;
 
   // Counts for summaries and tests.
   struct Counts {
@@ -66,7 +69,10 @@ class Store {
   };
   virtual Result<Counts> counts() = 0;
 
-  // Full-text search over captions (FTS5 MATCH syntax). Returns (paper id, figure order, snippet).
+  // Full-text search over figure and sub-figure captions and labels (FTS5 MATCH syntax), best
+  // first by bm25. One hit per matching caption document, so a figure can appear twice (its own
+  // caption and a sub-figure's). `snippet` marks matched terms as [term]; `score` is -bm25 (higher
+  // is better). A malformed query or a limit < 1 is kInvalidArgument with SQLite's message.
   struct CaptionHit {
     std::string paper_id;
     int order = 0;

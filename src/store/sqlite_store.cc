@@ -1,0 +1,187 @@
+// Store implemented on one SQLite connection. Every public method catches at its boundary
+// (guarded), so SQLiteCpp's exceptions never leave the module.
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+
+#include "store/paper_writer.h"
+#include "store/queries.h"
+#include "store/schema.h"
+#include "store/sqlite_util.h"
+#include "store/store.h"
+
+namespace imagemesh::store {
+namespace {
+
+constexpr const char* kDatabaseName = "mesh.db";
+constexpr int kBusyTimeoutMs = 10000;
+
+// Connection settings shared by readers and the writer. Foreign keys are off by default in SQLite
+// and the cascades of a paper replacement depend on them.
+void configure(SQLite::Database& db) {
+  db.setBusyTimeout(kBusyTimeoutMs);
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec("PRAGMA cache_size = -65536");  // 64 MiB of page cache
+  db.exec("PRAGMA temp_store = MEMORY");
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<SQLite::Database> db, bool writable)
+      : db_(std::move(db)), writer_(writable ? std::make_unique<PaperWriter>(*db_) : nullptr) {}
+
+  Result<std::unordered_map<std::string, std::string>> consumed_sources() override {
+    return guarded(
+        "reading consumed sources", [&]() -> Result<std::unordered_map<std::string, std::string>> {
+          std::unordered_map<std::string, std::string> out;
+          SQLite::Statement query(*db_, "SELECT source_key, sha256 FROM consumed_sources");
+          while (query.executeStep()) {
+            out.emplace(query.getColumn(0).getString(), query.getColumn(1).getString());
+          }
+          return out;
+        });
+  }
+
+  Result<int64_t> begin_run(const std::string& command_line) override {
+    IM_RETURN_IF_ERROR(require_writable("begin_run"));
+    return guarded("recording the run", [&]() -> Result<int64_t> {
+      SQLite::Statement insert(*db_,
+                               "INSERT INTO runs(started_at, command_line, tool_version) "
+                               "VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?)");
+      insert.bind(1, command_line);
+      insert.bind(2, schema::kToolVersion);
+      insert.exec();
+      return db_->getLastInsertRowid();
+    });
+  }
+
+  Status finish_run(int64_t run_id, const std::string& summary_json) override {
+    IM_RETURN_IF_ERROR(require_writable("finish_run"));
+    return guarded("finishing the run", [&]() -> Status {
+      SQLite::Statement update(*db_,
+                               "UPDATE runs SET finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', "
+                               "'now'), summary = ? WHERE run_id = ?");
+      update.bind(1, summary_json);
+      update.bind(2, run_id);
+      if (update.exec() == 0) {
+        return Status(ErrorCode::kNotFound, "no run " + std::to_string(run_id));
+      }
+      return Status::Ok();
+    });
+  }
+
+  Status write_papers(int64_t run_id, const std::vector<PaperRecord>& papers,
+                      const std::vector<SourceFailure>& failures,
+                      std::vector<WriteOutcome>* outcomes) override {
+    IM_RETURN_IF_ERROR(require_writable("write_papers"));
+    std::vector<WriteOutcome> written;
+    written.reserve(papers.size());
+    Status status =
+        guarded("writing a batch of " + std::to_string(papers.size()) + " papers", [&]() -> Status {
+          WriteTransaction transaction(*db_);
+          writer_->write_batch(run_id, papers, failures, &written);
+          transaction.commit();
+          return Status::Ok();
+        });
+    if (!status.ok()) return status;
+    if (outcomes) *outcomes = std::move(written);
+    return Status::Ok();
+  }
+
+  Status record_error(int64_t run_id, const std::string& source, const ItemError& error) override {
+    IM_RETURN_IF_ERROR(require_writable("record_error"));
+    return guarded("recording an error", [&]() -> Status {
+      WriteTransaction transaction(*db_);
+      writer_->upsert_error(run_id, source, std::nullopt, error);
+      transaction.commit();
+      return Status::Ok();
+    });
+  }
+
+  Status export_rows(const std::string& what, const std::string& format,
+                     std::ostream& out) override {
+    return guarded("exporting " + what, [&]() -> Status {
+      // One read transaction: the export is a consistent snapshot even while a writer commits.
+      ReadSnapshot snapshot(*db_);
+      return export_table(*db_, what, format, out);
+    });
+  }
+
+  Result<Counts> counts() override {
+    return guarded("counting", [&]() -> Result<Counts> {
+      ReadSnapshot snapshot(*db_);
+      return read_counts(*db_);
+    });
+  }
+
+  Result<std::vector<CaptionHit>> search_captions(const std::string& match, int limit) override {
+    return guarded("searching captions", [&]() -> Result<std::vector<CaptionHit>> {
+      return search_caption_documents(*db_, match, limit);
+    });
+  }
+
+ private:
+  Status require_writable(const char* operation) const {
+    if (writer_) return Status::Ok();
+    return Status(ErrorCode::kInvalidArgument,
+                  std::string(operation) + ": the mesh was opened read-only");
+  }
+
+  // Declared before writer_: the writer's prepared statements must be finalised first.
+  std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<PaperWriter> writer_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& mesh_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(mesh_dir, ec);
+  if (ec)
+    return Status(ErrorCode::kIo, "cannot create mesh folder " + mesh_dir + ": " + ec.message());
+  const std::string path = (std::filesystem::path(mesh_dir) / kDatabaseName).string();
+  return guarded("opening " + path, [&]() -> Result<std::unique_ptr<Store>> {
+    auto db =
+        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    configure(*db);
+    // WAL: readers (export, search, a progress poll) never block the writer, and a killed writer
+    // leaves only whole committed batches. NORMAL is durable against process death in WAL mode;
+    // only a power cut can lose the last commits, never corrupt the database.
+    db->exec("PRAGMA journal_mode = WAL");
+    db->exec("PRAGMA synchronous = NORMAL");
+    // A checkpoint (and its fsync) every ~40 MB of WAL rather than SQLite's 4 MB: a bulk ingest
+    // writes hundreds of MB, and on a busy disk the fsyncs cost more than the inserts.
+    db->exec("PRAGMA wal_autocheckpoint = 10000");
+    IM_ASSIGN_OR_RETURN(int version, schema::stored_version(*db));
+    (void)version;  // every version up to kSchemaVersion is brought up to date by apply()
+    schema::apply(*db);
+    return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db), true));
+  });
+}
+
+Result<std::unique_ptr<Store>> Store::open_read_only(const std::string& mesh_dir) {
+  const std::string path = (std::filesystem::path(mesh_dir) / kDatabaseName).string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Status(ErrorCode::kNotFound,
+                  "no mesh at " + mesh_dir + " (" + path + " does not exist)");
+  }
+  return guarded("opening " + path, [&]() -> Result<std::unique_ptr<Store>> {
+    auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
+    configure(*db);
+    IM_ASSIGN_OR_RETURN(int version, schema::stored_version(*db));
+    if (version == 0) {
+      return Status(ErrorCode::kNotFound, path + " is empty (a mesh still being created?)");
+    }
+    if (version < schema::kSchemaVersion) {
+      return Status(ErrorCode::kUnsupported,
+                    path + " has schema version " + std::to_string(version) +
+                        "; open it once for writing (imagemesh ingest) to upgrade it");
+    }
+    return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db), false));
+  });
+}
+
+}  // namespace imagemesh::store
