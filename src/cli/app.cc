@@ -35,13 +35,16 @@ int run_app(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // CLI11 prints the message (or the help); its own exit codes are folded into ours: 2 = usage.
+    return app.exit(e) == 0 ? 0 : 2;
   }
   if (quiet) log::set_level(log::Level::kError);
   if (verbose) log::set_level(log::Level::kDebug);
   if (help->parsed()) {
     if (help_topic.empty()) {
-      std::fputs(app.help().c_str(), stdout);
+      // App::help() would describe the selected subcommand ("help" itself): format the root.
+      std::fputs(app.get_formatter()->make_help(&app, "imagemesh", CLI::AppFormatMode::Normal).c_str(),
+                 stdout);
       return 0;
     }
     for (CLI::App* sub : app.get_subcommands({})) {

@@ -117,6 +117,8 @@ store::PaperRecord build_paper_record(const PaperSource& source) {
   record.figures.reserve(tex.figures.size());
   for (const auto& figure : tex.figures) record.figures.push_back(to_record(figure));
   for (const auto& diagnostic : tex.diagnostics) {
+    // Notes say how the sources were read, not what is wrong with them: not errors.
+    if (diagnostic.severity == latex::Diagnostic::Severity::kNote) continue;
     std::string item = diagnostic.file;
     if (diagnostic.line > 0) item += ":" + std::to_string(diagnostic.line);
     record.problems.push_back({item, diagnostic.kind, diagnostic.message});

@@ -154,10 +154,13 @@ ExtractResult extract_figures(const std::vector<SourceFile>& files, const Extrac
   RootChoice roots = find_roots(index, scanner);
   result.root_files = roots.roots;
   if (roots.roots.empty()) {
-    result.diagnostics.push_back({"no-root", "", 0, "no TeX file in the paper"});
+    result.diagnostics.push_back(
+        {"no-root", "", 0, "no TeX file in the paper", Diagnostic::Severity::kNote});
     return result;
   }
-  if (roots.fallback) result.diagnostics.push_back({"no-root", "", 0, roots.note});
+  if (roots.fallback) {
+    result.diagnostics.push_back({"no-root", "", 0, roots.note, Diagnostic::Severity::kNote});
+  }
   for (const std::string& root : roots.roots) scanner.scan_document(root, roots.fallback);
   std::vector<BuiltFigure> built = scanner.finish();
 

@@ -54,11 +54,15 @@ struct Figure {
 };
 
 struct Diagnostic {
+  // kNote says how the sources were read (an 8-bit encoding, a main file chosen without
+  // \documentclass, a paper with no TeX at all); kProblem is something a reader would call wrong.
+  enum class Severity { kProblem, kNote };
   std::string kind;  // "missing-input", "input-cycle", "unsafe-path", "unbalanced", "encoding",
                      // "unresolved-graphics", "limit", "no-root"
   std::string file;
   int line = 0;
   std::string message;
+  Severity severity = Severity::kProblem;
 };
 
 struct ExtractResult {

@@ -176,7 +176,7 @@ WHERE g.resolved_path IS NULL;
 -- writes ~5x slower. Deletes and updates, rare, are kept in sync by triggers.
 CREATE VIRTUAL TABLE IF NOT EXISTS caption_fts USING fts5(
   caption, label,
-  tokenize = 'unicode61 remove_diacritics 2'
+  tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER IF NOT EXISTS figures_fts_delete AFTER DELETE ON figures BEGIN
