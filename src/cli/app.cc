@@ -43,8 +43,9 @@ int run_app(int argc, char** argv) {
   if (help->parsed()) {
     if (help_topic.empty()) {
       // App::help() would describe the selected subcommand ("help" itself): format the root.
-      std::fputs(app.get_formatter()->make_help(&app, "imagemesh", CLI::AppFormatMode::Normal).c_str(),
-                 stdout);
+      std::fputs(
+          app.get_formatter()->make_help(&app, "imagemesh", CLI::AppFormatMode::Normal).c_str(),
+          stdout);
       return 0;
     }
     for (CLI::App* sub : app.get_subcommands({})) {

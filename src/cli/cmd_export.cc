@@ -47,9 +47,9 @@ int run(const ExportArgs& args) {
 void add_export_command(CLI::App& app, Action* action) {
   auto args = std::make_shared<ExportArgs>();
   auto* cmd = app.add_subcommand(
-      "export",
-      "Write the mesh's figures, image files, papers or errors as JSON lines or CSV "
-      "(formats: docs/export.md)");
+      "export", "Write figures, image files, papers or errors as JSON lines or CSV");
+  cmd->footer(
+      "Formats: docs/export.md.\nExample: imagemesh export figures --mesh mesh/ -o figures.jsonl");
   cmd->add_option("what", args->what, "figures | images | papers | errors")
       ->required()
       ->check(CLI::IsMember({"figures", "images", "papers", "errors"}));

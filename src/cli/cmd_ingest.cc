@@ -99,12 +99,14 @@ int run(IngestArgs& args, const std::string& command_line) {
 
 void add_ingest_command(CLI::App& app, Action* action) {
   auto args = std::make_shared<IngestArgs>();
-  auto* cmd = app.add_subcommand("ingest",
-                                 "Read arXiv sources into a mesh: papers, every file and image "
-                                 "file, every figure with caption, "
-                                 "label, sub-figures and the files it includes. Resumable and "
-                                 "idempotent: run it again with the "
-                                 "same sources and only what is new or changed is read.");
+  auto* cmd =
+      app.add_subcommand("ingest", "Read arXiv sources into a mesh (papers, files, figures)");
+  cmd->footer(
+      "Reads archives in memory, never extracting to disk: every paper, every file and image file, "
+      "every figure with caption, label, sub-figures and the files it includes. Resumable and "
+      "idempotent: run it again with the same sources and only what is new or changed is read; "
+      "Ctrl-C stops after the current batch. Bad inputs are logged and recorded per item.\n"
+      "Example: imagemesh ingest --mesh mesh/ arXiv_src_*.tar arXiv_src_manifest.xml");
   cmd->add_option("--mesh", args->options.mesh_dir, "Mesh folder (created if missing)")->required();
   cmd->add_option("sources", args->options.sources,
                   "arXiv bulk tars (arXiv_src_YYMM_NNN.tar), their arXiv_src_manifest.xml, paper "

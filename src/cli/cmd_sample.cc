@@ -24,19 +24,23 @@ int run(const sample::SampleOptions& options) {
 
 void add_sample_command(CLI::App& app, Action* action) {
   auto options = std::make_shared<sample::SampleOptions>();
-  auto* cmd = app.add_subcommand(
-      "sample",
-      "Write the built-in sample corpus: synthetic LaTeX papers in the arXiv bulk format (bulk tars, "
-      "manifest, per-paper archives) with figures in EPS, PS, PDF, PNG, JPEG, GIF and SVG, ground "
-      "truth (truth/figures.jsonl) and metadata. Deterministic for a seed (docs/sample.md).");
-  cmd->add_option("--out", options->out_dir, "Output folder (created; an earlier sample there is replaced)")
+  auto* cmd = app.add_subcommand("sample", "Write the built-in sample corpus in arXiv bulk format");
+  cmd->footer(
+      "Synthetic LaTeX papers in the arXiv bulk format (bulk tars, manifest, per-paper archives) "
+      "with "
+      "figures in EPS, PS, PDF, PNG, JPEG, GIF and SVG, ground truth (truth/figures.jsonl) and "
+      "metadata. Deterministic for a seed (docs/sample.md).\n"
+      "Example: imagemesh sample --out sample/ && imagemesh ingest --mesh mesh/ sample/");
+  cmd->add_option("--out", options->out_dir,
+                  "Output folder (created; an earlier sample there is replaced)")
       ->required();
   cmd->add_option("--papers", options->papers, "Number of papers")
       ->capture_default_str()
       ->check(CLI::Range(1, sample::kMaxSamplePapers));
   cmd->add_option("--seed", options->seed, "Random seed: the same seed gives the same bytes")
       ->capture_default_str();
-  cmd->add_option("-j,--jobs", options->threads, "Threads (0: one per core; output does not depend on it)")
+  cmd->add_option("-j,--jobs", options->threads,
+                  "Threads (0: one per core; output does not depend on it)")
       ->capture_default_str()
       ->check(CLI::Range(0, 64));
   cmd->callback([options, action] { *action = [options] { return run(*options); }; });

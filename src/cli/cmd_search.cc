@@ -39,9 +39,11 @@ int run(const SearchArgs& args) {
 void add_search_command(CLI::App& app, Action* action) {
   auto args = std::make_shared<SearchArgs>();
   auto* cmd = app.add_subcommand(
-      "search",
-      "Full-text search over figure and sub-figure captions and labels (SQLite FTS5 syntax: "
-      "words, \"phrases\", prefix*, AND/OR/NOT), ranked by bm25");
+      "search", "Full-text search over figure captions and labels, ranked by bm25");
+  cmd->footer(
+      "SQLite FTS5 syntax: words, \"phrases\", prefix*, AND/OR/NOT, column filters (caption:, "
+      "label:). Words are stemmed (galaxy finds galaxies) and accents ignored.\n"
+      "Example: imagemesh search --mesh mesh/ '\"rotation curve\" AND galax*'");
   cmd->add_option("--mesh", args->mesh_dir, "Mesh folder")->required();
   cmd->add_option("query", args->query, "FTS5 query, e.g. 'rotation AND galax*'")->required();
   cmd->add_option("-n,--limit", args->limit, "Maximum number of hits")

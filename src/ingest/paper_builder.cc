@@ -16,6 +16,7 @@ store::GraphicsRecord to_record(const latex::GraphicsRef& ref) {
   out.as_written = ref.as_written;
   out.resolved = ref.resolved;
   out.unresolved_reason = ref.unresolved_reason;
+  out.resolution_note = ref.resolution_note;
   out.tex_file = ref.tex_file;
   out.line = ref.line;
   return out;

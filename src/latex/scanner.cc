@@ -124,8 +124,8 @@ const LoadedFile* Scanner::load(const std::string& path) {
     return nullptr;
   }
   if (!decoded.description.empty() && decoded.description.rfind("utf-8", 0) != 0) {
-    diagnostics_.push_back({"encoding", path, 0, "decoded as " + decoded.description,
-                            Diagnostic::Severity::kNote});
+    diagnostics_.push_back(
+        {"encoding", path, 0, "decoded as " + decoded.description, Diagnostic::Severity::kNote});
   }
   auto loaded = std::make_unique<LoadedFile>();
   loaded->text = strip_comments(decoded.text);

@@ -94,8 +94,8 @@ PaperWriter::PaperWriter(SQLite::Database& db)
                         "VALUES (?, ?, ?, ?, ?)"),
       insert_graphic_(db,
                       "INSERT INTO figure_graphics(paper_id, figure_id, subfigure_id, ord, "
-                      "command, as_written, resolved_path, unresolved_reason, tex_file, line) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                      "command, as_written, resolved_path, unresolved_reason, resolution_note, "
+                      "tex_file, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
       insert_caption_(db, "INSERT INTO caption_fts(rowid, caption, label) VALUES (?, ?, ?)"),
       upsert_error_(
           db,
@@ -320,8 +320,9 @@ void PaperWriter::insert_graphics(const std::string& paper_id, int64_t figure_id
     insert.bindNoCopy(6, ref.as_written);
     bind_optional(insert, 7, ref.resolved);
     insert.bindNoCopy(8, ref.unresolved_reason);
-    insert.bindNoCopy(9, ref.tex_file);
-    insert.bind(10, ref.line);
+    insert.bindNoCopy(9, ref.resolution_note);
+    insert.bindNoCopy(10, ref.tex_file);
+    insert.bind(11, ref.line);
     insert.exec();
   }
 }

@@ -36,6 +36,7 @@ struct GraphicsRecord {
   std::string as_written;
   std::optional<std::string> resolved;  // path relative to the paper root
   std::string unresolved_reason;
+  std::string resolution_note;  // how it was found when LaTeX would not have (case, graphicspath)
   std::string tex_file;
   int line = 0;
 };

@@ -113,6 +113,7 @@ CREATE TABLE IF NOT EXISTS figure_graphics (
   as_written        TEXT NOT NULL,
   resolved_path     TEXT,
   unresolved_reason TEXT NOT NULL,
+  resolution_note   TEXT NOT NULL,
   tex_file          TEXT NOT NULL,
   line              INTEGER NOT NULL
 );
