@@ -61,7 +61,7 @@ printf '\n## ingest of the shared corpus (%d papers, %.1f MB compressed, %d figu
   "$papers" "$mb" "$figures" "$runs" "$(nproc)"
 printf '| workload | seconds | MB/s compressed | figures/s | vs baseline |\n'
 printf '| --- | --- | --- | --- | --- |\n'
-printf '| baseline: tar -xf + tar -xzf every member (to tmpfs, no parsing) | %.2f | %.1f | - | 1.00 |\n' \
+printf '| baseline: tar -xf + tar -xzf every member (to /tmp, no parsing) | %.2f | %.1f | - | 1.00 |\n' \
   "$t_base" "$(calc "$mb / $t_base")"
 printf '| imagemesh ingest (read, hash, image facts, LaTeX, SQLite) | %.2f | %.1f | %.0f | %.2fx the time |\n' \
   "$t_ingest" "$(calc "$mb / $t_ingest")" "$(calc "$figures / $t_ingest")" \
