@@ -4,6 +4,7 @@
 #include "core/hash.h"
 #include "core/safe_path.h"
 #include "core/status.h"
+#include "core/utf8.h"
 
 namespace imagemesh {
 namespace {
@@ -92,6 +93,19 @@ TEST(Status, CarriesCodeAndContext) {
   EXPECT_FALSE(result.ok());
   Result<int> value = 3;
   EXPECT_EQ(*value, 3);
+}
+
+TEST(Utf8, EncodesAndValidates) {
+  std::string out;
+  append_utf8(out, U'é');
+  append_utf8(out, 0x1F600);
+  append_utf8(out, 0xD800);  // a lone surrogate is not a character
+  EXPECT_EQ(out, "\xC3\xA9\xF0\x9F\x98\x80\xEF\xBF\xBD");
+  EXPECT_TRUE(is_valid_utf8(out));
+  EXPECT_FALSE(is_valid_utf8("K\xF6nigsberg"));  // latin-1
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));      // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));      // cut short
+  EXPECT_EQ(utf8_sequence_length("\xE2\x82\xAC", 0), 3u);
 }
 
 }  // namespace

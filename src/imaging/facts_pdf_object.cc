@@ -1,5 +1,7 @@
 #include "imaging/facts_pdf_object.h"
 
+#include "core/utf8.h"
+
 #include <algorithm>
 #include <charconv>
 
@@ -27,24 +29,6 @@ int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-void append_utf8(std::string* out, uint32_t code) {
-  if (code < 0x80) {
-    *out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    *out += static_cast<char>(0xC0 | code >> 6);
-    *out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    *out += static_cast<char>(0xE0 | code >> 12);
-    *out += static_cast<char>(0x80 | (code >> 6 & 0x3F));
-    *out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    *out += static_cast<char>(0xF0 | code >> 18);
-    *out += static_cast<char>(0x80 | (code >> 12 & 0x3F));
-    *out += static_cast<char>(0x80 | (code >> 6 & 0x3F));
-    *out += static_cast<char>(0x80 | (code & 0x3F));
-  }
 }
 
 class Parser {
@@ -252,23 +236,6 @@ constexpr uint16_t kPdfDocHigh[] = {
     0x2030, 0x201E, 0x201C, 0x201D, 0x2018, 0x2019, 0x201A, 0x2122, 0xFB01, 0xFB02, 0x0141,
     0x0152, 0x0160, 0x0178, 0x017D, 0x0131, 0x0142, 0x0153, 0x0161, 0x017E, 0xFFFD, 0x20AC};
 
-bool is_valid_utf8(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    uint32_t lead = byte_at(text, i);
-    size_t length = lead < 0x80           ? 1
-                    : (lead >> 5) == 0x6  ? 2
-                    : (lead >> 4) == 0xE  ? 3
-                    : (lead >> 3) == 0x1E ? 4
-                                          : 0;
-    if (length == 0 || !in_range(text, i, length)) return false;
-    for (size_t k = 1; k < length; ++k) {
-      if ((byte_at(text, i + k) & 0xC0) != 0x80) return false;
-    }
-    i += length;
-  }
-  return true;
-}
-
 }  // namespace
 
 const PdfValue* PdfValue::get(std::string_view key) const {
@@ -314,7 +281,7 @@ std::string decode_pdf_text(std::string_view raw) {
       if (unit >= 0xD800 && unit <= 0xDBFF && i + 3 < raw.size()) {
         uint32_t low = big ? be16(raw, i + 2) : le16(raw, i + 2);
         if (low >= 0xDC00 && low <= 0xDFFF) {
-          append_utf8(&out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
+          append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
           i += 2;
           continue;
         }
@@ -325,7 +292,7 @@ std::string decode_pdf_text(std::string_view raw) {
         i += 2;
         continue;
       }
-      append_utf8(&out, unit);
+      append_utf8(out, unit);
     }
     return out;
   }
@@ -333,7 +300,7 @@ std::string decode_pdf_text(std::string_view raw) {
   if (is_valid_utf8(raw)) return std::string(raw);
   for (char ch : raw) {
     uint32_t c = static_cast<unsigned char>(ch);
-    append_utf8(&out, c >= 0x80 && c <= 0xA0 ? kPdfDocHigh[c - 0x80] : c);
+    append_utf8(out, c >= 0x80 && c <= 0xA0 ? kPdfDocHigh[c - 0x80] : c);
   }
   return out;
 }

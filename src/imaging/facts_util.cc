@@ -1,5 +1,7 @@
 #include "imaging/facts_util.h"
 
+#include "core/utf8.h"
+
 #include <algorithm>
 #include <cctype>
 #include <utility>
@@ -9,28 +11,6 @@ namespace imagemesh::imaging::facts {
 namespace {
 
 char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
-// Length of the valid UTF-8 sequence at text[i], or 0 if the bytes there are not valid UTF-8.
-size_t utf8_sequence_length(std::string_view text, size_t i) {
-  uint32_t lead = byte_at(text, i);
-  size_t length = lead < 0x80           ? 1
-                  : (lead >> 5) == 0x6  ? 2
-                  : (lead >> 4) == 0xE  ? 3
-                  : (lead >> 3) == 0x1E ? 4
-                                        : 0;
-  if (length == 0 || !in_range(text, i, length)) return 0;
-  uint32_t code = length == 1 ? lead : lead & (0x7F >> length);
-  for (size_t k = 1; k < length; ++k) {
-    uint32_t next = byte_at(text, i + k);
-    if ((next & 0xC0) != 0x80) return 0;
-    code = code << 6 | (next & 0x3F);
-  }
-  static constexpr uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (code < kMinForLength[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-    return 0;
-  }
-  return length;
-}
 
 }  // namespace
 

@@ -2,6 +2,8 @@
 // single-byte fallback, so every result is valid UTF-8.
 #pragma once
 
+#include "core/utf8.h"
+
 #include <string>
 #include <string_view>
 
@@ -27,8 +29,8 @@ Fallback8Bit fallback_for_inputenc(std::string_view option);
 // Decodes one file. `declared` is the inputenc option in force ("" when none).
 DecodedText decode_tex_bytes(std::string_view bytes, std::string_view declared);
 
-// Appends code point `cp` as UTF-8 (invalid code points become U+FFFD).
-void append_utf8(std::string& out, char32_t cp);
+// UTF-8 helpers (append_utf8, is_valid_utf8, utf8_sequence_length): core/utf8.h.
+using ::imagemesh::append_utf8;
 
 // Replaces every invalid UTF-8 sequence with U+FFFD.
 std::string sanitize_utf8(std::string_view text);
