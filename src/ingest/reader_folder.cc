@@ -19,6 +19,7 @@
 #include "core/hash.h"
 #include "core/safe_path.h"
 #include "ingest/reader_files.h"
+#include "ingest/reader_paper_files.h"
 #include "ingest/source_reader.h"
 
 namespace imagemesh::ingest {
@@ -37,7 +38,7 @@ const char* describe_mode(mode_t mode) {
 
 class FolderWalker {
  public:
-  FolderWalker(const Limits& limits, PaperSource& paper) : limits_(limits), paper_(paper) {}
+  FolderWalker(const Limits& limits, PaperSource& paper) : files_(limits, paper) {}
 
   // Takes ownership of `dir_fd`.
   Status walk(int dir_fd, const std::string& prefix, int depth) {
@@ -63,20 +64,15 @@ class FolderWalker {
     return Status::Ok();
   }
 
-  std::map<std::string, std::string>& files() { return files_; }
-  uint64_t total() const { return total_; }
+  PaperFileSet& files() { return files_; }
 
  private:
   void problem(const std::string& item, ErrorCode code, std::string message) {
-    paper_.problems.push_back({item, std::string(error_code_name(code)), std::move(message)});
+    files_.problem(item, code, std::move(message));
   }
 
   Status visit(int dir_fd, const std::string& name, const std::string& relative, int depth) {
-    if (++entries_ > limits_.max_files_per_paper) {
-      return error(
-          ErrorCode::kTooLarge,
-          "more than " + std::to_string(limits_.max_files_per_paper) + " entries in one paper");
-    }
+    IM_RETURN_IF_ERROR(files_.count_entry());
     struct stat st {};
     if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       problem(relative, ErrorCode::kIo, std::string("cannot stat: ") + std::strerror(errno));
@@ -104,35 +100,23 @@ class FolderWalker {
       problem(relative, ErrorCode::kUnsafePath, describe_mode(st.st_mode));
       return Status::Ok();
     }
-    uint64_t size = static_cast<uint64_t>(st.st_size);
-    if (size > limits_.max_file_bytes) {
-      problem(relative, ErrorCode::kTooLarge,
-              std::to_string(size) + " bytes exceeds the file limit of " +
-                  std::to_string(limits_.max_file_bytes));
-      return Status::Ok();
-    }
-    if (total_ + size > limits_.max_paper_bytes) return paper_too_large();
-    auto bytes = read_regular_file(dir_fd, name, limits_.max_paper_bytes - total_, true);
+    IM_ASSIGN_OR_RETURN(bool admitted, files_.admit(relative, static_cast<uint64_t>(st.st_size)));
+    if (!admitted) return Status::Ok();
+    const bool paper_bound = files_.paper_bounds_next_file();
+    auto bytes = read_regular_file(dir_fd, name, files_.room_for_next_file(), true);
     if (!bytes.ok()) {
-      if (bytes.status().code() == ErrorCode::kTooLarge) return paper_too_large();  // it grew
+      if (bytes.status().code() == ErrorCode::kTooLarge) {  // it grew while we read it
+        if (paper_bound) return files_.paper_too_large();
+        files_.skip_too_large(relative);
+        return Status::Ok();
+      }
       problem(relative, bytes.status().code(), bytes.status().message());
       return Status::Ok();
     }
-    total_ += bytes->size();
-    files_[*safe] = std::move(bytes).value();
-    return Status::Ok();
+    return files_.store(*safe, std::move(bytes).value());
   }
 
-  Status paper_too_large() const {
-    return error(ErrorCode::kTooLarge, "files exceed the paper limit of " +
-                                           std::to_string(limits_.max_paper_bytes) + " bytes");
-  }
-
-  const Limits& limits_;
-  PaperSource& paper_;
-  std::map<std::string, std::string> files_;
-  uint64_t total_ = 0;
-  uint64_t entries_ = 0;
+  PaperFileSet files_;
 };
 
 }  // namespace
@@ -154,17 +138,16 @@ Result<PaperSource> read_paper_folder(const std::string& path, const Limits& lim
   IM_RETURN_IF_ERROR(walker.walk(fd, "", 0));
   // The folder's identity for resume: every path, size and byte, in path order.
   Hasher hasher(HashKind::kSha256);
-  for (auto& [file_path, bytes] : walker.files()) {
+  for (const auto& [file_path, bytes] : walker.files().files()) {
     hasher.update(file_path);
     hasher.update(std::string_view("\0", 1));
     hasher.update(std::to_string(bytes.size()));
     hasher.update(std::string_view("\0", 1));
     hasher.update(bytes);
-    paper.files.push_back({file_path, std::move(bytes)});
   }
   paper.source_sha256 = hasher.hex_digest();
-  paper.source_bytes = walker.total();
-  paper.unpacked_bytes = walker.total();
+  paper.source_bytes = walker.files().total_bytes();
+  walker.files().finish();
   return paper;
 }
 
