@@ -101,7 +101,17 @@ PaperWriter::PaperWriter(SQLite::Database& db)
           db,
           "INSERT INTO errors(run_id, last_run_id, source, item, paper_id, kind, message) "
           "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source, item, kind) DO UPDATE SET "
-          "last_run_id = excluded.last_run_id") {}
+          "last_run_id = excluded.last_run_id"),
+      upsert_conversion_(
+          db,
+          "INSERT INTO conversions(sha256, status, error, converter, raster_width, raster_height, "
+          "web_width, web_height, blank, millis, attempts, run_id) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT(sha256) DO UPDATE SET "
+          "status = excluded.status, error = excluded.error, converter = excluded.converter, "
+          "raster_width = excluded.raster_width, raster_height = excluded.raster_height, "
+          "web_width = excluded.web_width, web_height = excluded.web_height, "
+          "blank = excluded.blank, millis = excluded.millis, attempts = attempts + 1, "
+          "run_id = excluded.run_id") {}
 
 void PaperWriter::write_batch(int64_t run_id, const std::vector<PaperRecord>& papers,
                               const std::vector<SourceFailure>& failures,
@@ -109,6 +119,11 @@ void PaperWriter::write_batch(int64_t run_id, const std::vector<PaperRecord>& pa
   for (const auto& paper : papers) {
     WriteOutcome outcome = write_paper(run_id, paper);
     if (outcomes) outcomes->push_back(outcome);
+    // An unchanged source re-read to retry its failed conversions still updates them; a version
+    // older than the stored one contributes nothing.
+    if (outcome != WriteOutcome::kKeptExisting) {
+      for (const auto& conversion : paper.conversions) upsert_conversion(run_id, conversion);
+    }
   }
   for (const auto& failure : failures) write_failure(run_id, failure);
 }
@@ -325,6 +340,29 @@ void PaperWriter::insert_graphics(const std::string& paper_id, int64_t figure_id
     insert.bind(11, ref.line);
     insert.exec();
   }
+}
+
+void PaperWriter::upsert_conversion(int64_t run_id, const ConversionRecord& c) {
+  auto& upsert = fresh(upsert_conversion_);
+  auto bind_size = [&](int index, int value) {
+    if (value > 0) {
+      upsert.bind(index, value);
+    } else {
+      upsert.bind(index);
+    }
+  };
+  upsert.bindNoCopy(1, c.sha256);
+  upsert.bindNoCopy(2, c.status);
+  upsert.bindNoCopy(3, c.error);
+  upsert.bindNoCopy(4, c.converter);
+  bind_size(5, c.raster_width);
+  bind_size(6, c.raster_height);
+  bind_size(7, c.web_width);
+  bind_size(8, c.web_height);
+  upsert.bind(9, c.blank ? 1 : 0);
+  upsert.bind(10, c.millis);
+  upsert.bind(11, run_id);
+  upsert.exec();
 }
 
 void PaperWriter::upsert_error(int64_t run_id, const std::string& source,

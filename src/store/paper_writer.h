@@ -51,6 +51,7 @@ class PaperWriter {
                        std::optional<int64_t> subfigure_id,
                        const std::vector<GraphicsRecord>& graphics);
   void insert_blob(const BlobFacts& blob);
+  void upsert_conversion(int64_t run_id, const ConversionRecord& conversion);
   // Adds a caption document (schema.cc explains the rowid and why this is not a trigger).
   void insert_caption_document(int64_t figure_id, int64_t ord_in_figure, const std::string& caption,
                                const std::string& label);
@@ -69,6 +70,7 @@ class PaperWriter {
   SQLite::Statement insert_graphic_;
   SQLite::Statement insert_caption_;
   SQLite::Statement upsert_error_;
+  SQLite::Statement upsert_conversion_;
 };
 
 }  // namespace imagemesh::store

@@ -55,6 +55,18 @@ struct FigureRecord {
   std::vector<SubfigureRecord> subfigures;
 };
 
+// The outcome of turning one image blob into thumbnails (docs/thumbnails.md). Belongs to the blob:
+// a figure reused across papers or versions is converted once.
+struct ConversionRecord {
+  std::string sha256;
+  std::string status;  // "ok", or an error_code_name(): "timeout", "too-large", "decode-failed"...
+  std::string error;   // message when not ok
+  std::string converter;  // "vips", "ghostscript+vips"
+  int raster_width = 0, raster_height = 0, web_width = 0, web_height = 0;
+  bool blank = false;  // the output is near-constant (a conversion that "worked" but shows nothing)
+  double millis = 0;   // wall time of the conversion
+};
+
 // A problem with one item (a member, a file, a reference). `kind` is an error_code_name() or a
 // latex Diagnostic kind.
 struct ItemError {
@@ -80,6 +92,7 @@ struct PaperRecord {
   std::vector<FileRecord> files;
   std::vector<BlobFacts> blobs;  // one per distinct image sha256 among `files`
   std::vector<FigureRecord> figures;
+  std::vector<ConversionRecord> conversions;  // blobs converted while this paper was read
   std::vector<ItemError> problems;  // per-item errors and diagnostics of this paper
 };
 

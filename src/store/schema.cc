@@ -78,6 +78,22 @@ CREATE TABLE IF NOT EXISTS blobs (
 );
 CREATE INDEX IF NOT EXISTS blobs_by_format ON blobs(format);
 
+CREATE TABLE IF NOT EXISTS conversions (
+  sha256        TEXT PRIMARY KEY,
+  status        TEXT NOT NULL,
+  error         TEXT NOT NULL,
+  converter     TEXT NOT NULL,
+  raster_width  INTEGER,
+  raster_height INTEGER,
+  web_width     INTEGER,
+  web_height    INTEGER,
+  blank         INTEGER NOT NULL CHECK (blank IN (0, 1)),
+  millis        REAL NOT NULL,
+  attempts      INTEGER NOT NULL,
+  run_id        INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS conversions_by_status ON conversions(status);
+
 CREATE TABLE IF NOT EXISTS figures (
   figure_id     INTEGER PRIMARY KEY,
   paper_id      TEXT NOT NULL REFERENCES papers(paper_id) ON DELETE CASCADE,

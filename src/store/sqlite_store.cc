@@ -44,6 +44,24 @@ class SqliteStore final : public Store {
         });
   }
 
+  Result<ConversionState> conversion_state() override {
+    return guarded("reading conversion state", [&]() -> Result<ConversionState> {
+      ConversionState state;
+      SQLite::Statement converted(*db_, "SELECT sha256, status = 'ok' FROM conversions");
+      while (converted.executeStep()) {
+        state.converted.emplace(converted.getColumn(0).getString(),
+                                converted.getColumn(1).getInt() != 0);
+      }
+      SQLite::Statement failed(*db_,
+                               "SELECT DISTINCT p.source_key FROM conversions c "
+                               "JOIN files f ON f.sha256 = c.sha256 "
+                               "JOIN papers p ON p.paper_id = f.paper_id WHERE c.status <> 'ok'");
+      while (failed.executeStep())
+        state.sources_with_failures.insert(failed.getColumn(0).getString());
+      return state;
+    });
+  }
+
   Result<int64_t> begin_run(const std::string& command_line) override {
     IM_RETURN_IF_ERROR(require_writable("begin_run"));
     return guarded("recording the run", [&]() -> Result<int64_t> {

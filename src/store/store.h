@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/status.h"
@@ -37,6 +38,15 @@ class Store {
   // Sources already consumed (successfully or as a recorded failure): source_key -> sha256.
   // Read once at the start of a run so workers can skip them without touching the database.
   virtual Result<std::unordered_map<std::string, std::string>> consumed_sources() = 0;
+
+  // What thumbnail conversion has done so far, read once at the start of a run.
+  struct ConversionState {
+    std::unordered_map<std::string, bool> converted;  // blob sha256 -> last attempt succeeded
+    // Source keys of papers that hold a blob whose conversion failed (what --retry-failed
+    // re-reads).
+    std::unordered_set<std::string> sources_with_failures;
+  };
+  virtual Result<ConversionState> conversion_state() = 0;
 
   virtual Result<int64_t> begin_run(const std::string& command_line) = 0;
   virtual Status finish_run(int64_t run_id, const std::string& summary_json) = 0;
