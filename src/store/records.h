@@ -93,7 +93,7 @@ struct PaperRecord {
   std::vector<BlobFacts> blobs;  // one per distinct image sha256 among `files`
   std::vector<FigureRecord> figures;
   std::vector<ConversionRecord> conversions;  // blobs converted while this paper was read
-  std::vector<ItemError> problems;  // per-item errors and diagnostics of this paper
+  std::vector<ItemError> problems;            // per-item errors and diagnostics of this paper
 };
 
 // A source that produced no paper (corrupt member, unsafe outer entry, truncated tar ...).

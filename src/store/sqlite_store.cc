@@ -56,8 +56,17 @@ class SqliteStore final : public Store {
                                "SELECT DISTINCT p.source_key FROM conversions c "
                                "JOIN files f ON f.sha256 = c.sha256 "
                                "JOIN papers p ON p.paper_id = f.paper_id WHERE c.status <> 'ok'");
-      while (failed.executeStep())
+      while (failed.executeStep()) {
         state.sources_with_failures.insert(failed.getColumn(0).getString());
+      }
+      SQLite::Statement missing(*db_,
+                                "SELECT DISTINCT p.source_key FROM files f "
+                                "JOIN papers p ON p.paper_id = f.paper_id "
+                                "LEFT JOIN conversions c ON c.sha256 = f.sha256 "
+                                "WHERE f.is_image = 1 AND c.sha256 IS NULL");
+      while (missing.executeStep()) {
+        state.sources_unconverted.insert(missing.getColumn(0).getString());
+      }
       return state;
     });
   }

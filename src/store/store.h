@@ -42,8 +42,10 @@ class Store {
   // What thumbnail conversion has done so far, read once at the start of a run.
   struct ConversionState {
     std::unordered_map<std::string, bool> converted;  // blob sha256 -> last attempt succeeded
-    // Source keys of papers that hold a blob whose conversion failed (what --retry-failed
-    // re-reads).
+    // Source keys of papers that hold an image blob never converted (e.g. ingested with
+    // --no-convert): a run that converts reads them again.
+    std::unordered_set<std::string> sources_unconverted;
+    // Source keys of papers that hold a blob whose conversion failed (--retry-failed re-reads them).
     std::unordered_set<std::string> sources_with_failures;
   };
   virtual Result<ConversionState> conversion_state() = 0;

@@ -49,6 +49,14 @@ TEST(StoreConversions, StateSaysWhichBlobsAreDoneAndWhichSourcesHoldFailures) {
   EXPECT_FALSE(state->converted.at("blob-2001.00002-2"));
   EXPECT_EQ(state->sources_with_failures,
             std::unordered_set<std::string>{"tar:2001/2001.00002.gz"});
+  EXPECT_TRUE(state->sources_unconverted.empty());
+
+  // A paper ingested without conversion is one a converting run must read again.
+  PaperRecord unconverted = paper("2001.00004", 1, "tar:2001/2001.00004.gz", "sha-d", 1);
+  ASSERT_TRUE(store->write_papers(*run, {unconverted}, {}, nullptr).ok());
+  state = store->conversion_state();
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->sources_unconverted, std::unordered_set<std::string>{"tar:2001/2001.00004.gz"});
 }
 
 TEST(StoreConversions, ARetryOfAnUnchangedSourceUpdatesTheConversionInPlace) {
