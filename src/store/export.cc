@@ -220,7 +220,8 @@ void export_flat(SQLite::Database& db, const char* sql, bool csv, std::ostream& 
 void export_images(SQLite::Database& db, bool csv, std::ostream& out) {
   export_flat(db,
               "SELECT paper_id AS paper, path, sha256, size, format, width_px, height_px, "
-              "width_pt, height_pt, pages, creator, color, used_by_figure, error "
+              "width_pt, height_pt, pages, creator, color, used_by_figure, error, thumbnail, "
+              "thumbnail_error, raster_width, raster_height "
               "FROM images ORDER BY paper_id, path",
               csv, out, [](Json& row) { row["used_by_figure"] = row["used_by_figure"] != 0; });
 }

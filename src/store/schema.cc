@@ -171,8 +171,11 @@ SELECT f.paper_id, f.path, f.sha256, f.size,
        b.width_px, b.height_px, b.width_pt, b.height_pt, b.pages, b.creator, b.color, b.error,
        EXISTS (SELECT 1 FROM figure_graphics g
                WHERE g.paper_id = f.paper_id AND g.resolved_path = f.path) AS used_by_figure,
-       b.blob_ordinal
+       b.blob_ordinal,
+       c.status AS thumbnail, c.error AS thumbnail_error, c.raster_width, c.raster_height,
+       c.blank AS thumbnail_blank
 FROM files f LEFT JOIN blobs b ON b.sha256 = f.sha256
+             LEFT JOIN conversions c ON c.sha256 = f.sha256
 WHERE f.is_image = 1;
 
 CREATE VIEW IF NOT EXISTS unresolved_refs AS
