@@ -39,7 +39,7 @@ baseline_once() {
 
 ingest_once() {
   rm -rf "$work/mesh"
-  "$bin" ingest --mesh "$work/mesh" --no-progress --json "${inputs[@]}" > "$work/summary.json"
+  "$bin" ingest --mesh "$work/mesh" --no-progress --no-convert --json "${inputs[@]}" > "$work/summary.json"
 }
 
 time_runs() {  # prints the median wall time of $runs runs of "$@"

@@ -17,6 +17,8 @@ struct IngestArgs {
   ingest::IngestOptions options;
   bool json = false;
   bool no_progress = false;
+  bool no_convert = false;
+  int timeout_seconds = 20;
   std::string log_file;
 };
 
@@ -51,6 +53,17 @@ void print_summary(const ingest::IngestSummary& s, const store::Store::Counts& t
               static_cast<long long>(s.graphics - s.graphics_resolved),
               percent(s.graphics_resolved, s.graphics));
   std::printf("  problems          %s\n", join_counts(s.errors_by_kind).c_str());
+  if (!s.conversions.empty()) {
+    std::printf("  thumbnails        ");
+    bool first = true;
+    for (const auto& [format, outcomes] : s.conversions) {
+      std::printf("%s%s: %s", first ? "" : "; ", format.c_str(), join_counts(outcomes).c_str());
+      first = false;
+    }
+    std::printf("%s\n", s.conversions_blank > 0
+                            ? fmt::format(" ({} blank)", s.conversions_blank).c_str()
+                            : "");
+  }
   std::printf(
       "Mesh now holds %lld papers, %lld image files (%lld distinct), %lld figures "
       "(%lld with captions), %lld sub-figures (%lld with captions), %lld errors.\n",
@@ -69,6 +82,8 @@ int run(IngestArgs& args, const std::string& command_line) {
     return 1;
   }
   args.options.command_line = command_line;
+  args.options.convert.enabled = !args.no_convert;
+  args.options.convert.ghostscript.timeout_ms = args.timeout_seconds * 1000;
   args.options.show_progress = !args.no_progress && isatty(STDERR_FILENO) == 1;
   CancelOnSignal cancel_on_signal;
   args.options.cancel = &cancel_on_signal.flag();
@@ -129,6 +144,14 @@ void add_ingest_command(CLI::App& app, Action* action) {
   cmd->add_option("--batch", args->options.batch_papers, "Papers per database transaction")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  cmd->add_flag("--no-convert", args->no_convert,
+                "Do not make thumbnails (inventory and figures only)");
+  cmd->add_flag("--retry-failed", args->options.convert.retry_failed,
+                "Convert again the images whose conversion failed in an earlier run");
+  cmd->add_option("--timeout", args->timeout_seconds,
+                  "Seconds Ghostscript may take for one PostScript figure before it is killed")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   cmd->add_flag("--json", args->json, "Print the run summary as JSON");
   cmd->add_flag("--no-progress", args->no_progress, "Do not draw the progress bar");
   cmd->add_option("--log", args->log_file, "Also append log messages to this file");

@@ -103,8 +103,8 @@ TEST(Utf8, EncodesAndValidates) {
   EXPECT_EQ(out, "\xC3\xA9\xF0\x9F\x98\x80\xEF\xBF\xBD");
   EXPECT_TRUE(is_valid_utf8(out));
   EXPECT_FALSE(is_valid_utf8("K\xF6nigsberg"));  // latin-1
-  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));      // overlong '/'
-  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));      // cut short
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));       // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));       // cut short
   EXPECT_EQ(utf8_sequence_length("\xE2\x82\xAC", 0), 3u);
 }
 

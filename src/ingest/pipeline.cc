@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 
 #include "core/bounded_queue.h"
@@ -50,11 +51,13 @@ uint64_t input_size(const Input& input) {
 class Reader {
  public:
   Reader(const std::vector<Input>& inputs, const IngestOptions& options,
-         const std::unordered_map<std::string, std::string>& consumed, BoundedQueue<WorkItem>& work,
+         const std::unordered_map<std::string, std::string>& consumed,
+         const std::unordered_set<std::string>& reread, BoundedQueue<WorkItem>& work,
          BoundedQueue<WriteItem>& writes, ProgressBar* progress, std::atomic<int64_t>& skipped)
       : inputs_(inputs),
         options_(options),
         consumed_(consumed),
+        reread_(reread),
         work_(work),
         writes_(writes),
         progress_(progress),
@@ -95,7 +98,7 @@ class Reader {
 
   bool already_consumed(const std::string& key, const std::string& sha256) {
     auto it = consumed_.find(key);
-    if (it == consumed_.end() || it->second != sha256) return false;
+    if (it == consumed_.end() || it->second != sha256 || reread_.count(key)) return false;
     skipped_.fetch_add(1);
     return true;
   }
@@ -151,25 +154,50 @@ class Reader {
   const std::vector<Input>& inputs_;
   const IngestOptions& options_;
   const std::unordered_map<std::string, std::string>& consumed_;
+  const std::unordered_set<std::string>& reread_;  // consumed, but with thumbnails still to make
   BoundedQueue<WorkItem>& work_;
   BoundedQueue<WriteItem>& writes_;
   ProgressBar* progress_;
   std::atomic<int64_t>& skipped_;
 };
 
+// What workers share besides the queues.
+struct WorkerContext {
+  const IngestOptions& options;
+  ConversionClaims& claims;
+  const store::ThumbnailStore& thumbnails;
+};
+
+// Reads the paper, then converts the image blobs no other worker or earlier run has claimed.
+store::PaperRecord process(const PaperSource& source, WorkerContext& context) {
+  store::PaperRecord record = build_paper_record(source);
+  if (!context.options.convert.enabled) return record;
+  // record.files was built from source.files in the same order.
+  for (const auto& blob : record.blobs) {
+    if (!context.claims.claim(blob.sha256)) continue;
+    for (size_t i = 0; i < record.files.size(); ++i) {
+      if (record.files[i].sha256 != blob.sha256) continue;
+      record.conversions.push_back(
+          convert_blob(source.files[i].bytes, blob, context.options.convert, context.thumbnails));
+      break;
+    }
+  }
+  return record;
+}
+
 void work(BoundedQueue<WorkItem>& work_queue, BoundedQueue<WriteItem>& writes,
-          const Limits& limits) {
+          WorkerContext& context) {
   while (auto item = work_queue.pop()) {
     if (auto* member = std::get_if<RawMember>(&*item)) {
-      auto source = unpack_member(*member, limits);
+      auto source = unpack_member(*member, context.options.limits);
       if (!source.ok()) {
         log::warn("{}: {}", member->origin, source.status().to_string());
         writes.push(failure_of(*member, source.status()));
         continue;
       }
-      writes.push(build_paper_record(*source));
+      writes.push(process(*source, context));
     } else {
-      writes.push(build_paper_record(std::get<PaperSource>(*item)));
+      writes.push(process(std::get<PaperSource>(*item), context));
     }
   }
 }
@@ -209,6 +237,7 @@ class SummaryTally {
       for (const auto& sub : figure.subfigures) count_graphics(sub.graphics);
     }
     for (const auto& problem : paper.problems) ++summary_.errors_by_kind[problem.kind];
+    count_conversions(paper);
   }
 
   void count(const store::SourceFailure& failure) {
@@ -217,6 +246,17 @@ class SummaryTally {
   }
 
  private:
+  void count_conversions(const store::PaperRecord& paper) {
+    for (const auto& conversion : paper.conversions) {
+      std::string format = "unknown";
+      for (const auto& blob : paper.blobs) {
+        if (blob.sha256 == conversion.sha256) format = blob.format;
+      }
+      ++summary_.conversions[format][conversion.status];
+      if (conversion.blank) ++summary_.conversions_blank;
+    }
+  }
+
   void count_graphics(const std::vector<store::GraphicsRecord>& graphics) {
     for (const auto& ref : graphics) {
       ++summary_.graphics;
@@ -234,6 +274,27 @@ Result<IngestSummary> run_ingest(const IngestOptions& options) {
   IM_ASSIGN_OR_RETURN(auto inputs, classify_inputs(options.sources));
   IM_ASSIGN_OR_RETURN(auto store, store::Store::open(options.mesh_dir));
   IM_ASSIGN_OR_RETURN(auto consumed, store->consumed_sources());
+  IM_ASSIGN_OR_RETURN(auto conversion_state, store->conversion_state());
+  // Blobs this run leaves alone, and consumed sources to read again for their images.
+  std::unordered_set<std::string> settled, reread;
+  if (options.convert.enabled) {
+    for (const auto& [sha256, ok] : conversion_state.converted) {
+      if (ok || !options.convert.retry_failed) settled.insert(sha256);
+    }
+    reread = std::move(conversion_state.sources_unconverted);
+    if (options.convert.retry_failed) reread.merge(conversion_state.sources_with_failures);
+  }
+  ConversionClaims claims(std::move(settled));
+  store::ThumbnailStore thumbnails(options.mesh_dir);
+  IngestOptions effective = options;
+  // Ghostscript's private folders live inside the mesh: nothing is written outside it.
+  effective.convert.ghostscript.scratch_root =
+      (std::filesystem::path(options.mesh_dir) / "tmp").string();
+  std::error_code ec;
+  std::filesystem::create_directories(effective.convert.ghostscript.scratch_root, ec);
+  if (ec)
+    return error(ErrorCode::kIo, "cannot create " + effective.convert.ghostscript.scratch_root);
+  WorkerContext context{effective, claims, thumbnails};
   IngestSummary summary;
   IM_ASSIGN_OR_RETURN(summary.run_id, store->begin_run(options.command_line));
 
@@ -249,15 +310,15 @@ Result<IngestSummary> run_ingest(const IngestOptions& options) {
   BoundedQueue<WriteItem> writes(options.batch_papers * 2);
   std::atomic<int64_t> skipped{0};
 
-  Reader reader(inputs, options, consumed, work_queue, writes, progress ? &*progress : nullptr,
-                skipped);
+  Reader reader(inputs, options, consumed, reread, work_queue, writes,
+                progress ? &*progress : nullptr, skipped);
   std::thread reader_thread([&] {
     reader.run();
     work_queue.close();
   });
   std::vector<std::thread> workers;
   for (int i = 0; i < jobs; ++i) {
-    workers.emplace_back([&] { work(work_queue, writes, options.limits); });
+    workers.emplace_back([&] { work(work_queue, writes, context); });
   }
   std::thread closer([&] {
     reader_thread.join();
@@ -326,16 +387,23 @@ std::string summary_json(const IngestSummary& s) {
     }
     return out + "}";
   };
+  std::string conversions_json = "{";
+  for (const auto& [format, outcomes] : s.conversions) {
+    if (conversions_json.size() > 1) conversions_json += ",";
+    conversions_json += fmt::format("\"{}\":{}", format, map_json(outcomes));
+  }
+  conversions_json += "}";
   return fmt::format(
       "{{\"run_id\":{},\"papers_inserted\":{},\"papers_replaced\":{},\"papers_unchanged\":{},"
       "\"papers_kept_existing\":{},\"sources_skipped\":{},\"sources_failed\":{},\"figures\":{},"
       "\"subfigures\":{},\"graphics\":{},\"graphics_resolved\":{},\"image_files\":{},"
       "\"bytes_read\":{},\"seconds\":{:.3f},\"cancelled\":{},\"errors_by_kind\":{},"
-      "\"images_by_format\":{}}}",
+      "\"images_by_format\":{},\"conversions\":{},\"conversions_blank\":{}}}",
       s.run_id, s.papers_inserted, s.papers_replaced, s.papers_unchanged, s.papers_kept_existing,
       s.sources_skipped, s.sources_failed, s.figures, s.subfigures, s.graphics, s.graphics_resolved,
       s.image_files, s.bytes_read, s.seconds, s.cancelled ? "true" : "false",
-      map_json(s.errors_by_kind), map_json(s.images_by_format));
+      map_json(s.errors_by_kind), map_json(s.images_by_format), conversions_json,
+      s.conversions_blank);
 }
 
 }  // namespace imagemesh::ingest

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "ingest/convert.h"
 #include "ingest/source_reader.h"
 
 namespace imagemesh::ingest {
@@ -26,6 +27,7 @@ struct IngestOptions {
   std::vector<std::string> sources;  // paths, any mix (see source_reader.h)
   int jobs = 0;                      // worker threads; 0 = number of cores
   Limits limits;
+  ConvertOptions convert;  // thumbnails; convert.enabled = false skips them
   bool show_progress = true;
   size_t batch_papers = 64;                   // papers per transaction
   std::string command_line;                   // recorded in the runs table
@@ -43,6 +45,9 @@ struct IngestSummary {
   bool cancelled = false;
   std::map<std::string, int64_t> errors_by_kind;    // this run's problems and failures
   std::map<std::string, int64_t> images_by_format;  // this run's image files
+  // Thumbnail conversions of this run: format -> outcome ("ok", "timeout", ...) -> blobs.
+  std::map<std::string, std::map<std::string, int64_t>> conversions;
+  int64_t conversions_blank = 0;  // converted, but the output is one colour
 };
 
 Result<IngestSummary> run_ingest(const IngestOptions& options);

@@ -45,7 +45,8 @@ class Store {
     // Source keys of papers that hold an image blob never converted (e.g. ingested with
     // --no-convert): a run that converts reads them again.
     std::unordered_set<std::string> sources_unconverted;
-    // Source keys of papers that hold a blob whose conversion failed (--retry-failed re-reads them).
+    // Source keys of papers that hold a blob whose conversion failed (--retry-failed re-reads
+    // them).
     std::unordered_set<std::string> sources_with_failures;
   };
   virtual Result<ConversionState> conversion_state() = 0;

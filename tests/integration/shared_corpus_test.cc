@@ -35,8 +35,9 @@ class SharedCorpus : public ::testing::Test {
     if (corpus_.empty()) return;
     for (const char* marker : kMarkers) std::filesystem::remove(marker);
     scratch_ = new ScratchDir("shared-corpus");
+    // Extraction and hostile inputs; thumbnails are checked on their own (they dominate the time).
     ingest_ = run_imagemesh({"ingest", "--mesh", scratch_->str() + "/mesh", "--no-progress",
-                             "--json", corpus_ + "/arxiv", corpus_ + "/other",
+                             "--no-convert", "--json", corpus_ + "/arxiv", corpus_ + "/other",
                              corpus_ + "/arxiv-derived", corpus_ + "/hostile"});
     for (const char* what : {"figures", "papers", "images", "errors"}) {
       exports_[what] =
