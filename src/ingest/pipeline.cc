@@ -215,8 +215,9 @@ class SummaryTally {
       case store::WriteOutcome::kReplaced:
         ++summary_.papers_replaced;
         break;
-      case store::WriteOutcome::kUnchanged:
+      case store::WriteOutcome::kUnchanged:  // re-read only to convert its images
         ++summary_.papers_unchanged;
+        count_conversions(paper);
         return;
       case store::WriteOutcome::kKeptExisting:
         ++summary_.papers_kept_existing;
