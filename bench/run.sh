@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
 # imagemesh benchmarks. Prints a table; every workload is compared with a baseline measured in the
 # same run on the same machine (ratios, not absolute times, are what to compare across machines).
-#   bench/run.sh [--runs N]            needs ../shared/corpus (skips what needs it when absent)
+#   bench/run.sh [--runs N] [--only ingest|thumbnails]
+# Needs ../shared/corpus (says so and exits when absent). The thumbnail baseline needs Debian's
+# ImageMagick, which this script installs when it can (root), as tools/install-deps.sh does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=3
-[ "${1:-}" = "--runs" ] && runs="$2"
+only=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --only) only="$2"; shift 2 ;;
+    *) echo "usage: bench/run.sh [--runs N] [--only ingest|thumbnails]" >&2; exit 2 ;;
+  esac
+done
 tools/build.sh release >/dev/null
 bin="$PWD/build/release/imagemesh"
 corpus="${IMAGEMESH_SHARED_CORPUS:-$PWD/../shared/corpus}"
@@ -51,6 +60,7 @@ time_runs() {  # prints the median wall time of $runs runs of "$@"
   printf '%s\n' "${times[@]}" | median
 }
 
+if [ "$only" != "thumbnails" ]; then
 t_base=$(time_runs baseline_once)
 t_ingest=$(time_runs ingest_once)
 figures=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["figures"])' "$work/summary.json")
@@ -66,3 +76,48 @@ printf '| baseline: tar -xf + tar -xzf every member (to /tmp, no parsing) | %.2f
 printf '| imagemesh ingest (read, hash, image facts, LaTeX, SQLite) | %.2f | %.1f | %.0f | %.2fx the time |\n' \
   "$t_ingest" "$(calc "$mb / $t_ingest")" "$(calc "$figures / $t_ingest")" \
   "$(calc "$t_ingest / $t_base")"
+fi
+
+# Thumbnails: imagemesh ingest with conversion against the seed's ImageMagick chain on the same
+# image files, extracted to disk for it (bench/seed_convert.py). One run each: the seed takes minutes.
+[ "$only" = "ingest" ] && exit 0
+if [ ! -x /usr/bin/convert ]; then
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends imagemagick >/dev/null
+  else
+    echo "bench: the thumbnail baseline needs ImageMagick (apt-get install imagemagick); skipped" >&2
+    exit 0
+  fi
+fi
+baseline_once
+rm -rf "$work/thumbs"
+t0=$(now)
+"$bin" ingest --mesh "$work/thumbs" --no-progress --json "$corpus"/arxiv "$corpus"/other > /dev/null
+t_ours=$(calc "$(now) - $t0")
+"$bin" export images --mesh "$work/thumbs" -o "$work/images.jsonl"
+# The same files for the seed: each image row's path in the extracted tree (arXiv papers under
+# YYMM/<id>/, the other/ archives under other/<name>/).
+python3 - "$work/images.jsonl" "$work/extract" > "$work/seed-list.tsv" <<'PY'
+import json, os, sys
+images, root = sys.argv[1], sys.argv[2]
+missing = 0
+for line in open(images, encoding="utf-8"):
+    row = json.loads(line)
+    if row["thumbnail"] is None:
+        continue
+    paper = row["paper"]
+    folder = ("other/" + paper[len("local:"):]) if paper.startswith("local:") else \
+        paper.split(".")[0] + "/" + paper
+    path = os.path.join(root, folder, row["path"])
+    if os.path.exists(path):
+        print(row["format"] + "\t" + path)
+    else:
+        missing += 1
+if missing:
+    print(f"bench: {missing} image files not found in the extracted tree", file=sys.stderr)
+PY
+t0=$(now)
+python3 bench/seed_convert.py "$work/seed-list.tsv" --out "$work/seed-out" --jobs "$(nproc)" \
+  > "$work/seed.jsonl"
+t_seed=$(calc "$(now) - $t0")
+python3 bench/thumbnail_report.py "$work/images.jsonl" "$t_ours" "$work/seed.jsonl" "$t_seed"

@@ -127,7 +127,7 @@ void add_ingest_command(CLI::App& app, Action* action) {
                   "arXiv bulk tars (arXiv_src_YYMM_NNN.tar), their arXiv_src_manifest.xml, paper "
                   "archives (.tar.gz .tgz .gz .tar .pdf), paper folders, or folders holding these")
       ->required();
-  cmd->add_option("-j,--jobs", args->options.jobs, "Worker threads (default: number of cores)")
+  cmd->add_option("-j,--jobs", args->options.jobs, "Worker threads (default: number of cores + 1)")
       ->check(CLI::Range(0, 256));
   cmd->add_option("--max-paper-bytes", args->options.limits.max_paper_bytes,
                   "Decompressed bytes allowed for one paper (bomb guard)")

@@ -20,6 +20,7 @@ void add_sample_command(CLI::App& app, Action* action);
 void add_ingest_command(CLI::App& app, Action* action);
 void add_export_command(CLI::App& app, Action* action);
 void add_search_command(CLI::App& app, Action* action);
+void add_contact_sheet_command(CLI::App& app, Action* action);
 
 // Parses argv and runs the chosen subcommand.
 int run_app(int argc, char** argv);

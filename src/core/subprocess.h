@@ -9,7 +9,7 @@
 // call. Descendants that leave the group themselves (setsid) are out of reach: run only programs
 // that do not daemonise.
 //
-// Thread-safe: several threads may run children at once (fork + async-signal-safe calls only,
+// Thread-safe: several threads may run children at once (vfork + system calls only until exec,
 // every pipe O_CLOEXEC). SIGPIPE is blocked in the calling thread while feeding stdin and any
 // SIGPIPE this causes is consumed, so a child that stops reading never kills the caller.
 #pragma once
@@ -35,7 +35,7 @@ struct ResourceLimits {
 
 struct SubprocessOptions {
   // argv[0] is the program: a path containing '/', or a name looked up in the PATH of `env`
-  // (by the parent, before forking).
+  // (by the parent, before starting the child).
   std::vector<std::string> argv;
   // The child's whole environment ("NAME=value"); nothing is inherited from the parent.
   std::vector<std::string> env = {"PATH=/usr/bin:/bin", "LC_ALL=C"};
@@ -79,7 +79,7 @@ struct SubprocessResult {
 
 // Runs the program to completion, timeout or early stop. An error Status only when it could not be
 // started: kInvalidArgument (empty argv), kNotFound (no such program, or exec refused it: the
-// message says why), kIo (pipes, fork or the working directory failed). A non-zero exit, a signal
+// message says why), kIo (pipes, vfork or the working directory failed). A non-zero exit, a signal
 // or a timeout is a successful call whose result says so.
 Result<SubprocessResult> run_subprocess(const SubprocessOptions& options);
 

@@ -25,6 +25,8 @@ struct GhostscriptOptions {
   uint64_t max_memory_bytes = 1ull << 30;  // RLIMIT_AS of the gs process
   int short_side = 512;                    // target pixels of the shorter side ...
   int max_long_side = 2048;                // ... unless the longer side would exceed this
+  double max_dpi =
+      0;  // ... and never above this resolution (0: no cap), so tiny drawings stay small
   std::string scratch_root;  // where the private directory is made; "" = system temp directory
 };
 

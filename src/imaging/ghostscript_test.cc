@@ -120,6 +120,20 @@ TEST(Ghostscript, LongSideIsCapped) {
   EXPECT_NEAR(raster->height, 20.48, 1);
 }
 
+TEST(Ghostscript, ResolutionIsCappedForTinyDrawings) {
+  std::string eps =
+      "%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 24 12\n%%EndComments\n"
+      "1 0 0 setrgbcolor 0 0 24 12 rectfill showpage\n";
+  GhostscriptOptions options;
+  options.max_dpi = 300;
+  auto raster = render_postscript(eps, facts_of(eps, "icon.eps"), options);
+  ASSERT_TRUE(raster.ok()) << raster.status().to_string();
+  EXPECT_EQ(raster->dpi, 300);  // not the 3072 dpi that 512 px would need
+  EXPECT_NEAR(raster->width, 100, 1);
+  EXPECT_NEAR(raster->height, 50, 1);
+  EXPECT_TRUE(is_red(pixel(*raster, raster->width / 2, raster->height / 2)));
+}
+
 TEST(Ghostscript, StopsAfterPageOneOfAnEndlessDocument) {
   std::string ps =
       "%!PS-Adobe-3.0\n%%BoundingBox: 0 0 100 100\n%%Pages: 2\n%%EndComments\n"

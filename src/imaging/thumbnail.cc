@@ -127,8 +127,8 @@ VImage normalise(VImage image) {
         image.colourspace(VIPS_INTERPRETATION_sRGB, VImage::option()->set("source_space", space));
   }
   if (image.format() != VIPS_FORMAT_UCHAR) image = image.cast(VIPS_FORMAT_UCHAR);
-  if (image.bands() == 1) image = image.bandjoin({image, image});
-  if (image.bands() == 2) image = image[0].bandjoin({image[0], image[0]});
+  if (image.bands() == 1) image = VImage::bandjoin({image, image, image});
+  if (image.bands() == 2) image = VImage::bandjoin({image[0], image[0], image[0]});
   if (image.bands() > 3) image = image.extract_band(0, VImage::option()->set("n", 3));
   return image;
 }
@@ -286,8 +286,9 @@ Result<Thumbnails> make(std::string_view bytes, ImageFormat format,
 
   // Pass 1: the whole page at the size the untrimmed page needs (or full size for formats that
   // cannot decode smaller), in memory, to find the borders exactly.
-  const double first_scale =
-      cap_render_scale(source, target_scale(source.natural_width, source.natural_height, options));
+  const double first_scale = cap_render_scale(
+      source, std::min(1.0, kRenderHeadroom * target_scale(source.natural_width,
+                                                           source.natural_height, options)));
   VImage work = to_working_memory(normalise(load(source, first_scale)));
   const double work_scale = double(work.width()) / source.natural_width;
   const auto* first_pixel = static_cast<const uint8_t*>(work.data());

@@ -28,6 +28,11 @@
 
 namespace imagemesh::imaging {
 
+// Vector pages are first rendered this much above the target of the untrimmed page, so that
+// trimming up to ~20% of the short side still leaves the target resolution without a second render
+// (docs/thumbnails.md has the measurement). Callers that render elsewhere (Ghostscript) use it too.
+inline constexpr double kRenderHeadroom = 1.25;
+
 struct ThumbnailOptions {
   // Normalised raster: shrink (never enlarge) so the short side is this, as the seed did
   // ("512x512^>"), but cap the long side so extreme strips (100:1) stay small.

@@ -124,17 +124,23 @@ void put_chunk(std::string& png, const char* type, const std::string& data) {
   png += body;
   put32(png, crc32_update(0, body));
 }
+// A 16-bit PNG with a centred square: red in RGB(A), dark grey (0x40) in grey(+alpha); outside it
+// white, or transparent with `alpha`.
 std::string png16(int width, int height, bool alpha, uint32_t declared_width = 0,
-                  uint32_t declared_height = 0) {
-  const int channels = alpha ? 4 : 3;
+                  uint32_t declared_height = 0, bool grey = false) {
+  const int channels = grey ? (alpha ? 2 : 1) : (alpha ? 4 : 3);
   std::string raw;
   for (int y = 0; y < height; ++y) {
     raw.push_back(0);  // filter: none
     for (int x = 0; x < width; ++x) {
       const bool red = x >= width / 4 && x < width * 3 / 4 && y >= height / 4 && y < height * 3 / 4;
-      const uint16_t samples[4] = {uint16_t(red || !alpha ? 65535 : 0),
-                                   uint16_t(red || alpha ? 0 : 65535),
-                                   uint16_t(red || alpha ? 0 : 65535), uint16_t(red ? 65535 : 0)};
+      uint16_t samples[4] = {uint16_t(red || !alpha ? 65535 : 0),
+                             uint16_t(red || alpha ? 0 : 65535), uint16_t(red || alpha ? 0 : 65535),
+                             uint16_t(red ? 65535 : 0)};
+      if (grey) {
+        samples[0] = red ? 0x4000 : (alpha ? 0 : 65535);
+        samples[1] = red ? 65535 : 0;
+      }
       for (int c = 0; c < channels; ++c) {
         raw.push_back(char(samples[c] >> 8));
         raw.push_back(char(samples[c] & 0xff));
@@ -163,7 +169,8 @@ std::string png16(int width, int height, bool alpha, uint32_t declared_width = 0
   std::string ihdr;
   put32(ihdr, declared_width ? declared_width : uint32_t(width));
   put32(ihdr, declared_height ? declared_height : uint32_t(height));
-  ihdr += std::string{16, char(alpha ? 6 : 2), 0, 0, 0};
+  const char colour_type = grey ? (alpha ? 4 : 0) : (alpha ? 6 : 2);
+  ihdr += std::string{16, colour_type, 0, 0, 0};
   put_chunk(png, "IHDR", ihdr);
   put_chunk(png, "IDAT", zlib);
   put_chunk(png, "IEND", "");
@@ -318,6 +325,27 @@ TEST(ThumbColour, GreyPaletteAndSixteenBitBecomeRgb) {
     expect_red_square(made, 40);
     EXPECT_EQ(made.width, 40);
   }
+}
+
+TEST(ThumbColour, GreyWithAlphaIsFlattenedOnWhiteAsRgb) {
+  const std::string png = png16(80, 80, /*alpha=*/true, 0, 0, /*grey=*/true);
+  // The decoder keeps grey + alpha as RGBA: grey in all three colour channels, alpha last.
+  auto decoded = decode_raster(png);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().to_string();
+  ASSERT_EQ(decoded->image.layout, PixelLayout::kRgba);
+  const uint8_t* corner = decoded->image.pixels.data();
+  EXPECT_EQ(corner[3], 0);  // transparent outside the square
+  const size_t centre = (size_t(40) * 80 + 40) * 4;
+  EXPECT_EQ(decoded->image.pixels[centre], 0x40);
+  EXPECT_EQ(decoded->image.pixels[centre + 2], 0x40);
+  EXPECT_EQ(decoded->image.pixels[centre + 3], 255);
+
+  const Thumbnails made = thumbnails(png, ImageFormat::kPng);
+  EXPECT_EQ(made.width, 40);  // the transparent margin became white and was trimmed
+  EXPECT_EQ(made.height, 40);
+  const Decoded raster = decode(made.raster);
+  EXPECT_EQ(raster.image.layout, PixelLayout::kRgb);
+  EXPECT_TRUE(near(raster.centre(), {0x40, 0x40, 0x40}, 6)) << show(raster.centre());
 }
 
 TEST(ThumbFrames, AnimatedGifTakesFrameOne) {

@@ -25,7 +25,7 @@ namespace imagemesh::ingest {
 struct IngestOptions {
   std::string mesh_dir;
   std::vector<std::string> sources;  // paths, any mix (see source_reader.h)
-  int jobs = 0;                      // worker threads; 0 = number of cores
+  int jobs = 0;                      // worker threads; 0 = number of cores + 1
   Limits limits;
   ConvertOptions convert;  // thumbnails; convert.enabled = false skips them
   bool show_progress = true;

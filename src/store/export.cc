@@ -221,9 +221,15 @@ void export_images(SQLite::Database& db, bool csv, std::ostream& out) {
   export_flat(db,
               "SELECT paper_id AS paper, path, sha256, size, format, width_px, height_px, "
               "width_pt, height_pt, pages, creator, color, used_by_figure, error, thumbnail, "
-              "thumbnail_error, raster_width, raster_height "
-              "FROM images ORDER BY paper_id, path",
-              csv, out, [](Json& row) { row["used_by_figure"] = row["used_by_figure"] != 0; });
+              "NULLIF(thumbnail_error, '') AS thumbnail_error, raster_width, raster_height, "
+              "thumbnail_blank, (SELECT c.millis FROM conversions c WHERE c.sha256 = i.sha256) "
+              "AS thumbnail_ms FROM images i ORDER BY paper_id, path",
+              csv, out, [](Json& row) {
+                row["used_by_figure"] = row["used_by_figure"] != 0;
+                if (!row["thumbnail_blank"].is_null()) {
+                  row["thumbnail_blank"] = row["thumbnail_blank"] != 0;
+                }
+              });
 }
 
 void export_papers(SQLite::Database& db, bool csv, std::ostream& out) {

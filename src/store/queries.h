@@ -22,6 +22,10 @@ Result<std::vector<Store::CaptionHit>> search_caption_documents(SQLite::Database
                                                                 const std::string& match,
                                                                 int limit);
 
+// Store::list_thumbnails(). A limit < 1 is kInvalidArgument.
+Result<std::vector<Store::ThumbnailEntry>> list_thumbnail_entries(
+    SQLite::Database& db, const Store::ThumbnailFilter& filter);
+
 // docs/export.md. Unknown `what` or `format` is kInvalidArgument listing the valid values.
 Status export_table(SQLite::Database& db, const std::string& what, const std::string& format,
                     std::ostream& out);

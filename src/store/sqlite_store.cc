@@ -149,6 +149,13 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::vector<ThumbnailEntry>> list_thumbnails(const ThumbnailFilter& filter) override {
+    return guarded("listing thumbnails", [&]() -> Result<std::vector<ThumbnailEntry>> {
+      ReadSnapshot snapshot(*db_);
+      return list_thumbnail_entries(*db_, filter);
+    });
+  }
+
  private:
   Status require_writable(const char* operation) const {
     if (writer_) return Status::Ok();

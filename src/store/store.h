@@ -93,6 +93,24 @@ class Store {
     double score = 0;
   };
   virtual Result<std::vector<CaptionHit>> search_captions(const std::string& match, int limit) = 0;
+
+  // Converted (or failed) blobs for looking at them, e.g. as a contact sheet: one entry per blob,
+  // named by its first file (paper id, path), ordered by format, then paper id and path.
+  struct ThumbnailEntry {
+    std::string sha256;
+    std::string format;
+    std::string status;  // "ok" or an error code name
+    std::string error;
+    std::string paper_id;
+    std::string path;
+    bool blank = false;
+  };
+  struct ThumbnailFilter {
+    std::string format;  // "" = any
+    enum class Outcome { kAny, kOk, kFailed, kBlank } outcome = Outcome::kAny;
+    int limit = 1000;  // >= 1
+  };
+  virtual Result<std::vector<ThumbnailEntry>> list_thumbnails(const ThumbnailFilter& filter) = 0;
 };
 
 }  // namespace imagemesh::store

@@ -102,9 +102,9 @@ TEST_F(StoreExport, ImagesAndPapersExactJson) {
   write({rich_paper()});
   EXPECT_EQ(
       export_of("images"),
-      R"({"paper":"1305.5590","path":"figs/left.pdf","sha256":"blob-left","size":300,"format":"pdf","width_px":null,"height_px":null,"width_pt":595.5,"height_pt":842.0,"pages":1,"creator":"matplotlib","color":null,"used_by_figure":true,"error":null,"thumbnail":null,"thumbnail_error":null,"raster_width":null,"raster_height":null})"
+      R"({"paper":"1305.5590","path":"figs/left.pdf","sha256":"blob-left","size":300,"format":"pdf","width_px":null,"height_px":null,"width_pt":595.5,"height_pt":842.0,"pages":1,"creator":"matplotlib","color":null,"used_by_figure":true,"error":null,"thumbnail":null,"thumbnail_error":null,"raster_width":null,"raster_height":null,"thumbnail_blank":null,"thumbnail_ms":null})"
       "\n"
-      R"({"paper":"1305.5590","path":"figs/unused.png","sha256":"blob-unused","size":200,"format":"png","width_px":10,"height_px":20,"width_pt":null,"height_pt":null,"pages":null,"creator":null,"color":"rgb","used_by_figure":false,"error":null,"thumbnail":null,"thumbnail_error":null,"raster_width":null,"raster_height":null})"
+      R"({"paper":"1305.5590","path":"figs/unused.png","sha256":"blob-unused","size":200,"format":"png","width_px":10,"height_px":20,"width_pt":null,"height_pt":null,"pages":null,"creator":null,"color":"rgb","used_by_figure":false,"error":null,"thumbnail":null,"thumbnail_error":null,"raster_width":null,"raster_height":null,"thumbnail_blank":null,"thumbnail_ms":null})"
       "\n");
   EXPECT_EQ(
       export_of("papers"),
@@ -112,9 +112,10 @@ TEST_F(StoreExport, ImagesAndPapersExactJson) {
       "\n");
   EXPECT_EQ(export_of("images", "csv"),
             "paper,path,sha256,size,format,width_px,height_px,width_pt,height_pt,pages,creator,"
-            "color,used_by_figure,error,thumbnail,thumbnail_error,raster_width,raster_height\r\n"
-            "1305.5590,figs/left.pdf,blob-left,300,pdf,,,595.5,842.0,1,matplotlib,,true,,,,,\r\n"
-            "1305.5590,figs/unused.png,blob-unused,200,png,10,20,,,,,rgb,false,,,,,\r\n");
+            "color,used_by_figure,error,thumbnail,thumbnail_error,raster_width,raster_height,"
+            "thumbnail_blank,thumbnail_ms\r\n"
+            "1305.5590,figs/left.pdf,blob-left,300,pdf,,,595.5,842.0,1,matplotlib,,true,,,,,,,\r\n"
+            "1305.5590,figs/unused.png,blob-unused,200,png,10,20,,,,,rgb,false,,,,,,,\r\n");
   EXPECT_EQ(export_of("papers", "csv"),
             "paper,id_kind,version,yymm,source_kind,origin,engine,title,authors,abstract,n_files,"
             "n_images,n_figures\r\n"
@@ -203,7 +204,8 @@ TEST_F(StoreExport, EmptyMeshExportsNothingOrJustTheHeader) {
   EXPECT_EQ(export_of("figures"), "");
   EXPECT_EQ(export_of("images", "csv"),
             "paper,path,sha256,size,format,width_px,height_px,width_pt,height_pt,pages,creator,"
-            "color,used_by_figure,error,thumbnail,thumbnail_error,raster_width,raster_height\r\n");
+            "color,used_by_figure,error,thumbnail,thumbnail_error,raster_width,raster_height,"
+            "thumbnail_blank,thumbnail_ms\r\n");
 }
 
 }  // namespace

@@ -53,6 +53,13 @@ TEST(SampleThumbnails, EveryImageIsConvertedAndTheTestCardIsARedSquare) {
     // Trimmed to the square: the white page around it is gone, whatever the resolution.
     EXPECT_NEAR(width, height, 3) << path;
     EXPECT_GE(width, 90) << path;
+    const std::string format = image["format"];
+    if (format == "eps" || format == "ps" || format == "pdf" || format == "svg") {
+      // The square is 100 pt of a 200 pt page. Vector pages render at most at 300 dpi, so every
+      // vector format gives the same 417 px: trimmed, rendered again for the drawing (EPS, PS) or
+      // with headroom (PDF, SVG), and not blown up to 512.
+      EXPECT_NEAR(width, 100.0 * 300 / 72, 1.5) << path;
+    }
     const std::string file = raster_path(mesh, image["sha256"]);
     for (auto [x, y] : {std::pair{width / 2, height / 2}, std::pair{5, 5}}) {
       auto rgb = pixel_at(file, x, y);
