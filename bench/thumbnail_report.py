@@ -8,6 +8,7 @@ twice is converted once, and its time counts once). SEED.jsonl is bench/seed_con
 """
 
 import json
+import os
 import statistics
 import sys
 
@@ -48,7 +49,9 @@ def main():
     seed_rate = len(seed) / seed_seconds
 
     print(f"\n## thumbnails of every image file in the shared corpus ({files} files, "
-          f"{len(conversions)} distinct), 1 run each, 2 parallel conversions\n")
+          f"{len(conversions)} distinct), 1 run each on {os.cpu_count()} cores\n")
+    print("Per-file times are wall clock inside each side's worker pool (imagemesh: cores + 1 workers;")
+    print("seed: a pool of as many threads as cores), so they include waiting for a core.\n")
     print("| format | files | imagemesh median ms | p90 ms | seed median ms | p90 ms | "
           "median ratio |")
     print("| --- | --- | --- | --- | --- | --- | --- |")

@@ -31,16 +31,16 @@ VImage placeholder(int size) {
 }
 
 VImage cell_image(const ContactSheetCell& cell, int size) {
-  VImage image;
   if (cell.webp.empty()) return placeholder(size);
+  VImage image;
+  VipsBlob* blob = vips_blob_copy(cell.webp.data(), cell.webp.size());
   try {
-    VipsBlob* blob = vips_blob_copy(cell.webp.data(), cell.webp.size());
     image = VImage::webpload_buffer(blob).copy_memory();
-    vips_area_unref(VIPS_AREA(blob));
   } catch (const vips::VError&) {
     vips_error_clear();
-    return placeholder(size);
+    image = placeholder(size);
   }
+  vips_area_unref(VIPS_AREA(blob));
   if (image.bands() == 4) image = image.flatten(VImage::option()->set("background", 255));
   if (image.bands() == 1) image = VImage::bandjoin({image, image, image});
   const double scale = std::min(1.0, double(size) / std::max(image.width(), image.height()));
