@@ -246,10 +246,11 @@ std::vector<std::string> gs_command(const GhostscriptOptions& options, const Pla
                                    "-sDEVICE=ppmraw", "-r" + format_number(plan.dpi),
                                    "-dTextAlphaBits=4", "-dGraphicsAlphaBits=4",
                                    // PostScript's own colour conversions instead of ICC links:
-                                   // gray and RGB render identically, CMYK as 1 - (c + k) (what
-                                   // the seed's ImageMagick chain also produced). Building the
-                                   // CMYK ICC link costs ~80 ms per process, more than most
-                                   // figures take to render (docs/thumbnails.md).
+                                   // gray and RGB render identically, CMYK by PostScript's
+                                   // formula 1 - min(1, c + k) (the seed's chain converted CMYK
+                                   // naively too). Building the CMYK ICC link costs ~80 ms per
+                                   // process, more than most figures take to render
+                                   // (docs/thumbnails.md).
                                    "-dUseFastColor=true",
                                    // Fonts from Ghostscript's own Fontmap only, not fontconfig's
                                    // system list: ~8 ms less per process, and the corpus' 207
