@@ -507,6 +507,10 @@ Result<ScopedTempDir> ScopedTempDir::create(const std::string& root, std::string
   std::filesystem::path base =
       root.empty() ? std::filesystem::temp_directory_path(ec) : std::filesystem::path(root);
   if (ec) return error(ErrorCode::kIo, "no temp directory: " + ec.message());
+  // Absolute, so the path still names the folder for a child that runs in another directory
+  // (e.g. Ghostscript inside it, with TMPDIR pointing at it): `--mesh out/mesh` is relative.
+  base = std::filesystem::absolute(base, ec);
+  if (ec) return error(ErrorCode::kIo, "cannot make " + root + " absolute: " + ec.message());
   std::string pattern = (base / (std::string(prefix) + "XXXXXX")).string();
   if (mkdtemp(pattern.data()) == nullptr) {
     return error(ErrorCode::kIo,

@@ -86,7 +86,8 @@ Result<SubprocessResult> run_subprocess(const SubprocessOptions& options);
 // A fresh directory (mode 0700) removed recursively by the destructor. Movable.
 class ScopedTempDir {
  public:
-  // Creates root/<prefix>XXXXXX; root "" means the system temp directory.
+  // Creates root/<prefix>XXXXXX; root "" means the system temp directory. path() is absolute even
+  // when root is relative.
   static Result<ScopedTempDir> create(const std::string& root, std::string_view prefix);
   ScopedTempDir(ScopedTempDir&& other) noexcept : path_(std::move(other.path_)) {
     other.path_.clear();

@@ -197,6 +197,23 @@ TEST(Subprocess, PrivateWorkingDirectoryIsEmptyAndRemoved) {
   EXPECT_TRUE(std::filesystem::is_empty(root->path()));
 }
 
+TEST(Subprocess, TempDirUnderARelativeRootIsAbsolute) {
+  auto root = ScopedTempDir::create("", "imagemesh-subprocess-test-");
+  ASSERT_TRUE(root.ok());
+  const auto before = std::filesystem::current_path();
+  std::filesystem::current_path(root->path());
+  std::filesystem::create_directory("relative");
+  auto dir = ScopedTempDir::create("relative", "x-");
+  std::filesystem::current_path(before);
+  ASSERT_TRUE(dir.ok()) << dir.status().to_string();
+  EXPECT_EQ(dir->path().rfind(root->path() + "/relative/x-", 0), 0u) << dir->path();
+  // A child running elsewhere still finds it.
+  SubprocessOptions options = command({"sh", "-c", "test -d \"$0\"", dir->path()});
+  auto result = run_subprocess(options);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->exit_code, 0);
+}
+
 TEST(Subprocess, OtherDescriptorsAreClosedInTheChild) {
   int leaked = open("/dev/null", O_RDONLY);  // deliberately without O_CLOEXEC
   ASSERT_GE(leaked, 3);

@@ -78,5 +78,27 @@ TEST(SampleThumbnails, EveryImageIsConvertedAndTheTestCardIsARedSquare) {
   EXPECT_TRUE(summary["conversions"].empty()) << summary.dump();
 }
 
+// `--mesh out/mesh` from another directory, as tools/run-sample.sh does: Ghostscript runs inside
+// its private folder, so every path it is given must still hold there.
+TEST(SampleThumbnails, RelativeMeshPathConvertsPostScriptToo) {
+  ScratchDir scratch("sample-thumbnails-relative");
+  ASSERT_EQ(
+      run_imagemesh({"sample", "--out", scratch.str() + "/sample", "--papers", "4"}).exit_code, 0);
+  std::string output;
+  const int status = run_command("cd '" + scratch.str() + "' && '" + IMAGEMESH_BINARY +
+                                     "' ingest --mesh out/mesh --no-progress sample 2>&1",
+                                 &output);
+  ASSERT_EQ(status, 0) << output;
+  auto images = run_imagemesh({"export", "images", "--mesh", scratch.str() + "/out/mesh"});
+  ASSERT_EQ(images.exit_code, 0);
+  int postscript = 0;
+  for (const auto& line : split_lines(images.output)) {
+    const json image = json::parse(line);
+    EXPECT_EQ(image["thumbnail"], "ok") << image["path"] << ": " << image["thumbnail_error"];
+    if (image["format"] == "eps" || image["format"] == "ps") ++postscript;
+  }
+  EXPECT_GE(postscript, 2);
+}
+
 }  // namespace
 }  // namespace imagemesh::testing
