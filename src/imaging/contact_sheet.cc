@@ -69,6 +69,14 @@ Result<std::string> make_contact_sheet(const std::vector<ContactSheetCell>& cell
       options.quality < 1 || options.quality > 100) {
     return error(ErrorCode::kInvalidArgument, "contact sheet options out of range");
   }
+  // Every cell is held in memory until the sheet is written: bound the page (3 bytes a pixel).
+  constexpr double kMaxSheetPixels = 256.0 * 1024 * 1024;
+  const double pixels = double(cells.size()) * options.cell * options.cell;
+  if (pixels > kMaxSheetPixels) {
+    return error(ErrorCode::kInvalidArgument,
+                 std::to_string(cells.size()) + " cells of " + std::to_string(options.cell) +
+                     " px exceed the sheet's 256 Mpx; use --limit, --format or a smaller --cell");
+  }
   IM_RETURN_IF_ERROR(ensure_vips_initialised());
   try {
     std::vector<VImage> tiles;

@@ -26,7 +26,8 @@ struct ContactSheetOptions {
 // each image fitted (never enlarged) and centred on white (so a trim problem shows). A cell
 // without an image, or whose bytes do not decode, is a hatched placeholder, so failures are visible
 // in place.
-// Errors: kInvalidArgument for no cells or nonsensical options; kInternal if libvips fails.
+// Errors: kInvalidArgument for no cells, nonsensical options or more than 256 Mpx of cells (they
+// are all held in memory); kInternal if libvips fails (e.g. a JPEG side over 65535 px).
 Result<std::string> make_contact_sheet(const std::vector<ContactSheetCell>& cells,
                                        const ContactSheetOptions& options = {});
 

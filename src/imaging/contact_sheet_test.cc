@@ -75,6 +75,11 @@ TEST(ContactSheet, RefusesNothingToShowAndBadOptions) {
   ContactSheetOptions bad;
   bad.columns = 0;
   EXPECT_EQ(make_contact_sheet({{"", false}}, bad).status().code(), ErrorCode::kInvalidArgument);
+  ContactSheetOptions huge;
+  huge.cell = 2048;
+  auto too_big = make_contact_sheet(std::vector<ContactSheetCell>(100, {"", false}), huge);
+  EXPECT_EQ(too_big.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(too_big.status().message().find("--limit"), std::string::npos);
   // Bytes that are not a WebP give a hatched cell, not an error.
   auto sheet = make_contact_sheet({{"not a webp", false}});
   EXPECT_TRUE(sheet.ok()) << sheet.status().to_string();
