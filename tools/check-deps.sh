@@ -11,7 +11,7 @@ rules=(
   '<archive(_entry)?\.h>|ingest'
   '<sqlite3\.h>|store'
   '<SQLiteCpp/|store'
-  '<nlohmann/|store cli'
+  '<nlohmann/|store cli ingest'
   '<CLI/|cli'
   '<spdlog/|core'
   '<openssl/|core'
