@@ -43,19 +43,7 @@ void for_each_line(std::string_view text, OnLine on_line) {
 
 bool is_atend(std::string_view value) { return slice(value, 0, 7) == "(atend)"; }
 
-std::optional<Box> parse_box(std::string_view value) {
-  Box box{};
-  const char* at = value.data();
-  const char* end = value.data() + value.size();
-  for (double& number : box) {
-    while (at < end && (*at == ' ' || *at == '\t')) ++at;
-    if (at < end && *at == '+') ++at;
-    auto [next, ec] = std::from_chars(at, end, number);
-    if (ec != std::errc()) return std::nullopt;
-    at = next;
-  }
-  return box;
-}
+std::optional<Box> parse_box(std::string_view value) { return parse_box_numbers(value); }
 
 // The value of the last line in `text` that starts with `key`, or nullopt.
 std::optional<std::string_view> last_value(std::string_view text, std::string_view key) {
@@ -135,26 +123,7 @@ int count_pages(std::string_view ps) {
 }  // namespace
 
 Result<ImageFacts> read_postscript_facts(std::string_view bytes) {
-  std::string_view ps = bytes;
-  if (bytes.size() >= 4 && slice(bytes, 0, 4) == "\xC5\xD0\xD3\xC6") {  // DOS EPS binary header
-    if (bytes.size() < 30) return error(ErrorCode::kTruncated, "DOS EPS header is cut short");
-    uint32_t offset = le32(bytes, 4);
-    uint32_t length = le32(bytes, 8);
-    if (offset >= bytes.size()) {
-      return error(ErrorCode::kTruncated, "DOS EPS PostScript section lies past the end");
-    }
-    ps = slice(bytes, offset, length);
-  }
-  size_t start = 0;
-  while (start < ps.size() && start < 64 &&
-         (ps[start] == '\x04' || ps[start] == ' ' || ps[start] == '\r' || ps[start] == '\n')) {
-    ++start;
-  }
-  if (slice(ps, start, 3) == "\xEF\xBB\xBF") start += 3;
-  ps = slice(ps, start);
-  if (slice(ps, 0, 2) != "%!") {
-    return error(ErrorCode::kDecodeFailed, "no %! PostScript header");
-  }
+  IM_ASSIGN_OR_RETURN(std::string_view ps, postscript_section(bytes));
   DscHeader header = read_header(ps);
   std::optional<Box> box;
   if (header.bounding_box) box = parse_box(*header.bounding_box);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <utility>
 
 namespace imagemesh::imaging::facts {
@@ -130,6 +131,42 @@ std::string xmp_creator_tool(std::string_view xmp) {
   if (tool.empty()) return producer;
   if (producer.empty() || producer == tool) return tool;
   return clean_text(tool + "; " + producer);
+}
+
+Result<std::string_view> postscript_section(std::string_view bytes) {
+  std::string_view ps = bytes;
+  if (slice(bytes, 0, 4) == "\xC5\xD0\xD3\xC6") {
+    if (bytes.size() < 30) return error(ErrorCode::kTruncated, "DOS EPS header is cut short");
+    const uint32_t offset = le32(bytes, 4);
+    const uint32_t length = le32(bytes, 8);
+    if (offset < 30 || offset >= bytes.size()) {
+      return error(ErrorCode::kTruncated, "DOS EPS PostScript section lies past the end");
+    }
+    ps = slice(bytes, offset, length);
+  }
+  size_t start = 0;
+  while (start < ps.size() && start < 64 &&
+         (ps[start] == '\x04' || ps[start] == ' ' || ps[start] == '\r' || ps[start] == '\n')) {
+    ++start;
+  }
+  if (slice(ps, start, 3) == "\xEF\xBB\xBF") start += 3;
+  ps = slice(ps, start);
+  if (slice(ps, 0, 2) != "%!") return error(ErrorCode::kDecodeFailed, "no %! PostScript header");
+  return ps;
+}
+
+std::optional<std::array<double, 4>> parse_box_numbers(std::string_view value) {
+  std::array<double, 4> numbers{};
+  const char* at = value.data();
+  const char* end = value.data() + value.size();
+  for (double& number : numbers) {
+    while (at < end && (*at == ' ' || *at == '\t')) ++at;
+    if (at < end && *at == '+') ++at;
+    auto [next, ec] = std::from_chars(at, end, number);
+    if (ec != std::errc()) return std::nullopt;
+    at = next;
+  }
+  return numbers;
 }
 
 }  // namespace imagemesh::imaging::facts

@@ -2,8 +2,10 @@
 // cleanup for creator strings, capped inflate and the per-format reader entry points.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -53,6 +55,15 @@ using ::imagemesh::inflate_capped;
 // The XMP packet tools write the producing software into: xmp:CreatorTool, else pdf:Producer
 // (element or attribute form). Empty if none.
 std::string xmp_creator_tool(std::string_view xmp);
+
+// The PostScript text of a PS/EPS file, as both the fact reader and Ghostscript need it: a DOS EPS
+// (binary header C5 D0 D3 C6) reduced to its PostScript section, and leading ^D, blanks and a UTF-8
+// BOM dropped so that the text starts with "%!". Errors: kTruncated for a cut DOS EPS header or a
+// section past the end, kDecodeFailed when there is no "%!" header.
+Result<std::string_view> postscript_section(std::string_view bytes);
+
+// The four numbers of a DSC box value ("0 0 612 792", "+1.5 2 3 4"), or nullopt.
+std::optional<std::array<double, 4>> parse_box_numbers(std::string_view value);
 
 // Per-format readers. `bytes` is the whole file; each fills every field it knows except format.
 Result<ImageFacts> read_png_facts(std::string_view bytes);

@@ -45,48 +45,17 @@ struct Box {
   double height() const { return ury - lly; }
 };
 
-// The PostScript text to hand to gs: a DOS EPS reduced to its PostScript section, and leading
-// ^D, blanks and a UTF-8 BOM dropped so that gs sees "%!PS-Adobe-... EPSF" on its first line.
-Result<std::string_view> postscript_section(std::string_view bytes) {
-  std::string_view ps = bytes;
-  if (slice(bytes, 0, 4) == "\xC5\xD0\xD3\xC6") {
-    if (bytes.size() < 30) return error(ErrorCode::kTruncated, "DOS EPS header is cut short");
-    uint32_t offset = facts::le32(bytes, 4);
-    uint32_t length = facts::le32(bytes, 8);
-    if (offset < 30 || offset >= bytes.size()) {
-      return error(ErrorCode::kTruncated, "DOS EPS PostScript section lies past the end");
-    }
-    ps = slice(bytes, offset, length);
-  }
-  size_t start = 0;
-  while (start < ps.size() && start < 64 &&
-         (ps[start] == '\x04' || ps[start] == ' ' || ps[start] == '\r' || ps[start] == '\n')) {
-    ++start;
-  }
-  if (slice(ps, start, 3) == "\xEF\xBB\xBF") start += 3;
-  ps = slice(ps, start);
-  if (slice(ps, 0, 2) != "%!") return error(ErrorCode::kDecodeFailed, "no %! PostScript header");
-  return ps;
-}
-
 // gs treats a file as EPS (and honours -dEPSCrop) when its first bytes read "%!PS-Adobe-" and
 // "EPSF" occurs within the length of "%!PS-Adobe-X.X EPSF-X.X" (gs_epsf.ps, /run).
 bool gs_sees_eps(std::string_view ps) {
   return slice(ps, 0, 11) == "%!PS-Adobe-" && slice(ps, 0, 23).find("EPSF") != std::string::npos;
 }
 
+// A box gs can crop to: positive and sane width and height.
 std::optional<Box> parse_box(std::string_view value) {
-  std::array<double, 4> v{};
-  const char* at = value.data();
-  const char* end = value.data() + value.size();
-  for (double& number : v) {
-    while (at < end && (*at == ' ' || *at == '\t')) ++at;
-    if (at < end && *at == '+') ++at;
-    auto [next, ec] = std::from_chars(at, end, number);
-    if (ec != std::errc()) return std::nullopt;
-    at = next;
-  }
-  Box box{v[0], v[1], v[2], v[3]};
+  auto numbers = facts::parse_box_numbers(value);
+  if (!numbers) return std::nullopt;
+  Box box{(*numbers)[0], (*numbers)[1], (*numbers)[2], (*numbers)[3]};
   if (!(box.width() > 0 && box.height() > 0 && box.width() < 1e7 && box.height() < 1e7)) {
     return std::nullopt;
   }
@@ -279,7 +248,7 @@ std::vector<std::string> gs_command(const GhostscriptOptions& options, const Pla
 
 Result<GhostscriptRaster> render_postscript(std::string_view bytes, const ImageFacts& facts,
                                             const GhostscriptOptions& options) {
-  IM_ASSIGN_OR_RETURN(std::string_view ps, postscript_section(bytes));
+  IM_ASSIGN_OR_RETURN(std::string_view ps, facts::postscript_section(bytes));
   Plan plan = plan_render(ps, facts, options);
 
   // root/input.ps is the program; root/work is gs's empty working and temp directory.
