@@ -1,6 +1,7 @@
 #include "ingest/metadata_record.h"
 
 #include <array>
+#include <charconv>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
@@ -29,16 +30,20 @@ Result<PaperId> record_id(const std::string& text) {
   return *id;
 }
 
-// Finishes what both sources share: cleaned text, categories split.
-void finish(MetadataRecord& record, const std::string& categories) {
+// The fields both sources name alike (JSON keys and OAI element names are the same words), read
+// with `get(name)`, then cleaned; categories split, primary first.
+template <typename Get>
+void fill_shared_fields(MetadataRecord& record, Get get) {
+  record.title_raw = get("title");
+  record.abstract_raw = get("abstract");
   record.title = clean_text(record.title_raw);
   record.abstract = clean_text(record.abstract_raw);
-  record.categories = split_arxiv_categories(categories);
-  record.authors_text = clean_text(record.authors_text);
-  record.comments = clean_text(record.comments);
-  record.journal_ref = clean_text(record.journal_ref);
-  record.report_no = clean_text(record.report_no);
-  record.doi = clean_text(record.doi);
+  record.comments = clean_text(get("comments"));
+  record.journal_ref = clean_text(get("journal-ref"));
+  record.doi = clean_text(get("doi"));
+  record.report_no = clean_text(get("report-no"));
+  record.license = clean_text(get("license"));
+  record.categories = split_arxiv_categories(get("categories"));
 }
 
 std::string child_text(const pugi::xml_node& node, const char* name) {
@@ -57,14 +62,7 @@ MetadataRecord from_oai_metadata(const pugi::xml_node& arxiv) {
     record.authors_text += parsed.display();
     record.authors.push_back(std::move(parsed));
   }
-  record.title_raw = child_text(arxiv, "title");
-  record.abstract_raw = child_text(arxiv, "abstract");
-  record.comments = child_text(arxiv, "comments");
-  record.journal_ref = child_text(arxiv, "journal-ref");
-  record.doi = child_text(arxiv, "doi");
-  record.report_no = child_text(arxiv, "report-no");
-  record.license = clean_text(child_text(arxiv, "license"));
-  finish(record, child_text(arxiv, "categories"));
+  fill_shared_fields(record, [&](const char* name) { return child_text(arxiv, name); });
   return record;
 }
 
@@ -136,7 +134,10 @@ Result<MetadataRecord> parse_snapshot_line(std::string_view line) {
       if (!version.is_object()) continue;
       const std::string name = string_field(version, "version");
       MetadataVersion parsed_version;
-      if (name.size() > 1 && name[0] == 'v') parsed_version.number = std::atoi(name.c_str() + 1);
+      if (name.size() > 1 && name[0] == 'v') {
+        // from_chars: a huge "v99999999999" is refused, not undefined behaviour as with atoi.
+        std::from_chars(name.data() + 1, name.data() + name.size(), parsed_version.number);
+      }
       parsed_version.created = rfc2822_to_iso(string_field(version, "created"));
       if (parsed_version.number > 0) record.versions.push_back(std::move(parsed_version));
     }
@@ -156,15 +157,8 @@ Result<MetadataRecord> parse_snapshot_line(std::string_view line) {
       record.authors.push_back({part(0), part(1), part(2)});
     }
   }
-  record.authors_text = string_field(parsed, "authors");
-  record.title_raw = string_field(parsed, "title");
-  record.abstract_raw = string_field(parsed, "abstract");
-  record.comments = string_field(parsed, "comments");
-  record.journal_ref = string_field(parsed, "journal-ref");
-  record.doi = string_field(parsed, "doi");
-  record.report_no = string_field(parsed, "report-no");
-  record.license = clean_text(string_field(parsed, "license"));
-  finish(record, string_field(parsed, "categories"));
+  record.authors_text = clean_text(string_field(parsed, "authors"));
+  fill_shared_fields(record, [&](const char* key) { return string_field(parsed, key); });
   return record;
 }
 

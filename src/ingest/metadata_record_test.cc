@@ -60,6 +60,15 @@ TEST(MetadataSnapshot, MalformedLinesAreErrors) {
   EXPECT_EQ(parse_snapshot_line(R"({"id":"not an id"})").status().code(),
             ErrorCode::kInvalidArgument);
   EXPECT_EQ(parse_snapshot_line(R"({"id":42})").status().code(), ErrorCode::kInvalidArgument);
+  // Odd versions are dropped, not trusted: no number, an overflowing one, not an object.
+  auto odd = parse_snapshot_line(
+      R"({"id":"0704.0001","versions":[{"version":"v"},{"version":"v99999999999"},3,)"
+      R"({"version":"v1","created":"garbage"}]})");
+  ASSERT_TRUE(odd.ok()) << odd.status().to_string();
+  ASSERT_EQ(odd->versions.size(), 1u);
+  EXPECT_EQ(odd->versions[0].number, 1);
+  EXPECT_EQ(odd->versions[0].created, "");
+  EXPECT_EQ(odd->created, "");
 }
 
 TEST(MetadataOai, PagesRecordsDeletionsTokensAndErrors) {
