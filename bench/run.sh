@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # imagemesh benchmarks. Prints a table; every workload is compared with a baseline measured in the
 # same run on the same machine (ratios, not absolute times, are what to compare across machines).
-#   bench/run.sh [--runs N] [--only ingest|thumbnails]
+#   bench/run.sh [--runs N] [--only ingest|metadata|thumbnails]
 # Needs ../shared/corpus (says so and exits when absent). The thumbnail baseline needs Debian's
 # ImageMagick, which this script installs when it can (root), as tools/install-deps.sh does.
 set -euo pipefail
@@ -12,7 +12,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
-    *) echo "usage: bench/run.sh [--runs N] [--only ingest|thumbnails]" >&2; exit 2 ;;
+    *) echo "usage: bench/run.sh [--runs N] [--only ingest|metadata|thumbnails]" >&2; exit 2 ;;
   esac
 done
 tools/build.sh release >/dev/null
@@ -60,7 +60,7 @@ time_runs() {  # prints the median wall time of $runs runs of "$@"
   printf '%s\n' "${times[@]}" | median
 }
 
-if [ "$only" != "thumbnails" ]; then
+if [ -z "$only" ] || [ "$only" = "ingest" ]; then
 t_base=$(time_runs baseline_once)
 t_ingest=$(time_runs ingest_once)
 figures=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["figures"])' "$work/summary.json")
@@ -80,7 +80,10 @@ fi
 
 # Thumbnails: imagemesh ingest with conversion against the seed's ImageMagick chain on the same
 # image files, extracted to disk for it (bench/seed_convert.py). One run each: the seed takes minutes.
-[ "$only" = "ingest" ] && exit 0
+if [ -z "$only" ] || [ "$only" = "metadata" ]; then
+  bench/metadata.sh "$bin" "$work" "${IMAGEMESH_BENCH_RECORDS:-1000000}"
+fi
+if [ -n "$only" ] && [ "$only" != "thumbnails" ]; then exit 0; fi
 if [ ! -x /usr/bin/convert ]; then
   if [ "$(id -u)" = 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends imagemagick >/dev/null

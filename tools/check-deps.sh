@@ -11,13 +11,15 @@ rules=(
   '<archive(_entry)?\.h>|ingest'
   '<sqlite3\.h>|store'
   '<SQLiteCpp/|store'
-  '<nlohmann/|store cli ingest'
+  '<nlohmann/|store cli'
+  '<simdjson\.h>|ingest'
   '<CLI/|cli'
   '<spdlog/|core'
   '<openssl/|core'
   '<zlib\.h>|core'
   '<vips/|imaging'
   '<pugixml\.hpp>|ingest'
+  '<curl/|ingest'
 )
 
 status=0

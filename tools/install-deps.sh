@@ -8,7 +8,8 @@ packages=(
   libgtest-dev libgmock-dev
   libarchive-dev libssl-dev zlib1g-dev
   libsqlite3-dev libsqlitecpp-dev sqlite3
-  nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libpugixml-dev
+  nlohmann-json3-dev libsimdjson-dev libcli11-dev libspdlog-dev libfmt-dev libpugixml-dev
+  libcurl4-openssl-dev
   libvips-dev libvips-tools ghostscript poppler-utils
   python3
 )

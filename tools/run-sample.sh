@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on built-in sample data: installs what is missing, builds the release binary, writes
-# the sample corpus, ingests it into a mesh and prints a few of its figures.
+# the sample corpus, ingests it into a mesh, imports its arXiv metadata and prints a few of its
+# figures and a search.
 #   tools/run-sample.sh [OUT_DIR]      (default: ./out)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,9 +12,12 @@ bin=build/release/imagemesh
 rm -rf "$out/sample" "$out/mesh"
 "$bin" sample --out "$out/sample"
 "$bin" ingest --mesh "$out/mesh" "$out/sample"
+"$bin" metadata import --mesh "$out/mesh" "$out/sample/metadata/sample-snapshot.jsonl"
 echo
 echo "First figures (imagemesh export figures --mesh $out/mesh):"
 "$bin" export figures --mesh "$out/mesh" | head -n 3
 echo
-echo "Caption search (imagemesh search --mesh $out/mesh 'spectrum OR galaxy'):"
-"$bin" search --mesh "$out/mesh" --limit 5 'spectrum OR galaxy'
+echo "Search over every image (imagemesh search --mesh $out/mesh 'caption:\"dark matter\" OR title:quantum*'):"
+"$bin" search --mesh "$out/mesh" --limit 5 'caption:"dark matter" OR title:quantum*'
+echo
+"$bin" metadata stats --mesh "$out/mesh"

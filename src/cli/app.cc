@@ -30,6 +30,7 @@ int run_app(int argc, char** argv) {
   add_sample_command(app, &action);
   add_ingest_command(app, &action);
   add_export_command(app, &action);
+  add_metadata_command(app, &action);
   add_search_command(app, &action);
   add_contact_sheet_command(app, &action);
 

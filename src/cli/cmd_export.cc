@@ -47,12 +47,13 @@ int run(const ExportArgs& args) {
 void add_export_command(CLI::App& app, Action* action) {
   auto args = std::make_shared<ExportArgs>();
   auto* cmd = app.add_subcommand(
-      "export", "Write figures, image files, papers or errors as JSON lines or CSV");
+      "export",
+      "Write figures, image files, papers, metadata records or errors as JSON lines or CSV");
   cmd->footer(
       "Formats: docs/export.md.\nExample: imagemesh export figures --mesh mesh/ -o figures.jsonl");
-  cmd->add_option("what", args->what, "figures | images | papers | errors")
+  cmd->add_option("what", args->what, "figures | images | papers | metadata | errors")
       ->required()
-      ->check(CLI::IsMember({"figures", "images", "papers", "errors"}));
+      ->check(CLI::IsMember({"figures", "images", "papers", "metadata", "errors"}));
   cmd->add_option("--mesh", args->mesh_dir, "Mesh folder")->required();
   cmd->add_option("--format", args->format, "jsonl | csv")
       ->capture_default_str()

@@ -19,6 +19,7 @@ using Action = std::function<int()>;
 void add_sample_command(CLI::App& app, Action* action);
 void add_ingest_command(CLI::App& app, Action* action);
 void add_export_command(CLI::App& app, Action* action);
+void add_metadata_command(CLI::App& app, Action* action);
 void add_search_command(CLI::App& app, Action* action);
 void add_contact_sheet_command(CLI::App& app, Action* action);
 

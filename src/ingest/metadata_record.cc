@@ -1,9 +1,10 @@
 #include "ingest/metadata_record.h"
 
+#include <simdjson.h>
 #include <array>
 #include <charconv>
 #include <cstdio>
-#include <nlohmann/json.hpp>
+#include <map>
 #include <pugixml.hpp>
 
 #include "core/arxiv_taxonomy.h"
@@ -11,14 +12,7 @@
 namespace imagemesh::ingest {
 namespace {
 
-using nlohmann::json;
-
 bool is_layout_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-
-std::string string_field(const json& record, const char* key) {
-  auto found = record.find(key);
-  return found != record.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
 
 // "2007-04-02T19:18:42Z" -> "2007-04-02".
 std::string date_part(const std::string& iso) { return iso.substr(0, 10); }
@@ -68,25 +62,20 @@ MetadataRecord from_oai_metadata(const pugi::xml_node& arxiv) {
 
 }  // namespace
 
-std::string MetadataAuthor::display() const {
-  std::string out = forenames;
-  if (!keyname.empty()) out += (out.empty() ? "" : " ") + keyname;
-  if (!suffix.empty()) out += (out.empty() ? "" : " ") + suffix;
-  return out;
-}
-
 std::string clean_text(std::string_view text) {
+  // Copies runs of non-space bytes whole (most of a title or abstract), one space between runs.
   std::string out;
   out.reserve(text.size());
-  bool pending_space = false;
-  for (char c : text) {
-    if (is_layout_space(c)) {
-      pending_space = !out.empty();
-      continue;
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    while (i < n && is_layout_space(text[i])) ++i;
+    const size_t start = i;
+    while (i < n && !is_layout_space(text[i])) ++i;
+    if (i > start) {
+      if (!out.empty()) out.push_back(' ');
+      out.append(text.data() + start, i - start);
     }
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    out.push_back(c);
   }
   return out;
 }
@@ -117,63 +106,123 @@ std::string rfc2822_to_iso(std::string_view date) {
   return iso;
 }
 
-Result<MetadataRecord> parse_snapshot_line(std::string_view line) {
-  json parsed = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) return error(ErrorCode::kParse, "not a JSON line");
-  if (!parsed.is_object()) return error(ErrorCode::kParse, "JSON line is not an object");
-  const std::string id_text = string_field(parsed, "id");
-  if (id_text.empty()) return error(ErrorCode::kInvalidArgument, "record has no \"id\"");
-  IM_ASSIGN_OR_RETURN(PaperId id, record_id(id_text));
+struct SnapshotParser::Impl {
+  simdjson::dom::parser parser;
+  std::string padded;  // the line followed by the padding simdjson reads past the end
+};
 
+SnapshotParser::SnapshotParser() : impl_(std::make_unique<Impl>()) {}
+SnapshotParser::~SnapshotParser() = default;
+
+// simdjson's DOM parser: its parsing stages live in the shared library, which picks the best
+// kernel for the CPU at run time (the header-only on-demand API would be compiled for the build
+// machine's baseline, without SIMD).
+Result<MetadataRecord> SnapshotParser::parse(std::string_view line) {
+  namespace dom = simdjson::dom;
+  impl_->padded.assign(line);
+  impl_->padded.append(simdjson::SIMDJSON_PADDING, '\0');
+  dom::element doc;
+  if (auto code = impl_->parser.parse(impl_->padded.data(), line.size(), false).get(doc)) {
+    return error(ErrorCode::kParse,
+                 std::string("not a JSON line (") + simdjson::error_message(code) + ")");
+  }
+  dom::object object;
+  if (doc.get_object().get(object)) return error(ErrorCode::kParse, "JSON line is not an object");
+
+  static constexpr std::array<std::string_view, 12> kStrings = {
+      "id",  "submitter", "authors",    "title",   "comments", "journal-ref",
+      "doi", "report-no", "categories", "license", "abstract", "update_date"};
+  std::map<std::string_view, std::string, std::less<>> text;  // the string fields, by key
   MetadataRecord record;
-  record.id = std::move(id);
-  record.datestamp = clean_text(string_field(parsed, "update_date"));
-  record.submitter = clean_text(string_field(parsed, "submitter"));
-  if (auto versions = parsed.find("versions"); versions != parsed.end() && versions->is_array()) {
-    for (const json& version : *versions) {
-      if (!version.is_object()) continue;
-      const std::string name = string_field(version, "version");
-      MetadataVersion parsed_version;
-      if (name.size() > 1 && name[0] == 'v') {
-        // from_chars: a huge "v99999999999" is refused, not undefined behaviour as with atoi.
-        std::from_chars(name.data() + 1, name.data() + name.size(), parsed_version.number);
+  for (dom::key_value_pair field : object) {
+    std::string_view string;
+    if (!field.value.get_string().get(string)) {
+      for (std::string_view wanted : kStrings) {
+        if (field.key == wanted) text.emplace(wanted, std::string(string));
       }
-      parsed_version.created = rfc2822_to_iso(string_field(version, "created"));
-      if (parsed_version.number > 0) record.versions.push_back(std::move(parsed_version));
+      continue;
+    }
+    dom::array list;
+    if (field.value.get_array().get(list)) continue;  // null, numbers, objects: not ours
+    if (field.key == "versions") {
+      for (dom::element item : list) {
+        dom::object version;
+        if (item.get_object().get(version)) continue;
+        MetadataVersion parsed_version;
+        std::string_view name, created;
+        if (!version["version"].get_string().get(name) && name.size() > 1 && name[0] == 'v') {
+          // from_chars: a huge "v99999999999" is refused, not undefined behaviour as with atoi.
+          std::from_chars(name.data() + 1, name.data() + name.size(), parsed_version.number);
+        }
+        if (!version["created"].get_string().get(created)) {
+          parsed_version.created = rfc2822_to_iso(created);
+        }
+        if (parsed_version.number > 0) record.versions.push_back(std::move(parsed_version));
+      }
+    } else if (field.key == "authors_parsed") {
+      for (dom::element item : list) {
+        dom::array author;
+        if (item.get_array().get(author)) continue;
+        std::array<std::string, 3> parts;
+        size_t i = 0;
+        for (dom::element part : author) {
+          std::string_view part_text;
+          if (i < parts.size() && !part.get_string().get(part_text)) {
+            parts[i] = clean_text(part_text);
+          }
+          ++i;
+        }
+        record.authors.push_back({std::move(parts[0]), std::move(parts[1]), std::move(parts[2])});
+      }
     }
   }
+
+  auto get = [&](std::string_view key) -> std::string {
+    auto found = text.find(key);
+    return found == text.end() ? std::string() : found->second;
+  };
+  const std::string id_text = get("id");
+  if (id_text.empty()) return error(ErrorCode::kInvalidArgument, "record has no \"id\"");
+  IM_ASSIGN_OR_RETURN(PaperId id, record_id(id_text));
+  record.id = std::move(id);
+  record.datestamp = clean_text(get("update_date"));
+  record.submitter = clean_text(get("submitter"));
   if (!record.versions.empty()) {
     record.created = date_part(record.versions.front().created);
     if (record.versions.size() > 1) record.updated = date_part(record.versions.back().created);
   }
-  if (auto authors = parsed.find("authors_parsed");
-      authors != parsed.end() && authors->is_array()) {
-    for (const json& author : *authors) {
-      if (!author.is_array()) continue;
-      auto part = [&](size_t i) {
-        return i < author.size() && author[i].is_string() ? clean_text(author[i].get<std::string>())
-                                                          : std::string();
-      };
-      record.authors.push_back({part(0), part(1), part(2)});
-    }
-  }
-  record.authors_text = clean_text(string_field(parsed, "authors"));
-  fill_shared_fields(record, [&](const char* key) { return string_field(parsed, key); });
+  record.authors_text = clean_text(get("authors"));
+  fill_shared_fields(record, get);
   return record;
+}
+
+Result<MetadataRecord> parse_snapshot_line(std::string_view line) {
+  return SnapshotParser().parse(line);
 }
 
 Result<OaiPage> parse_oai_page(std::string_view xml) {
   pugi::xml_document doc;
   // Default parse options: no DTD processing, so no entity expansion or external loads.
   pugi::xml_parse_result parsed = doc.load_buffer(xml.data(), xml.size());
-  if (!parsed) {
-    return error(ErrorCode::kParse, std::string("OAI-PMH response is not XML: ") +
-                                        parsed.description() + " at byte " +
-                                        std::to_string(parsed.offset));
-  }
   pugi::xml_node root = doc.child("OAI-PMH");
+  const std::string damage =
+      parsed ? std::string()
+             : std::string("the XML breaks off at byte ") + std::to_string(parsed.offset) + " of " +
+                   std::to_string(xml.size()) + " (" + parsed.description() + ")";
+  // pugixml keeps what it parsed before an error: a page cut short still has its first records.
+  const bool salvageable = !parsed && root &&
+                           root.child(root.child("GetRecord") ? "GetRecord" : "ListRecords")
+                               .child("record")
+                               .next_sibling("record");
+  if (!parsed && !salvageable) {
+    return error(ErrorCode::kParse, "OAI-PMH response is not XML: " + damage);
+  }
   if (!root) return error(ErrorCode::kParse, "not an OAI-PMH response (no <OAI-PMH> element)");
   if (pugi::xml_node failure = root.child("error")) {
+    // An empty selection is an answer, not a failure (OAI-PMH 2.0 §3.6).
+    if (std::string_view(failure.attribute("code").as_string()) == "noRecordsMatch") {
+      return OaiPage{};
+    }
     return error(ErrorCode::kParse, std::string("OAI-PMH error ") +
                                         failure.attribute("code").as_string() + ": " +
                                         clean_text(failure.text().as_string()));
@@ -204,7 +253,16 @@ Result<OaiPage> parse_oai_page(std::string_view xml) {
     record.datestamp = clean_text(child_text(header, "datestamp"));
     page.records.push_back(std::move(record));
   }
-  page.resumption_token = clean_text(list.child("resumptionToken").text().as_string());
+  pugi::xml_node token = list.child("resumptionToken");
+  page.resumption_token = clean_text(token.text().as_string());
+  page.complete_list_size = token.attribute("completeListSize").as_llong(-1);
+  page.cursor = token.attribute("cursor").as_llong(-1);
+  if (!damage.empty()) {
+    // The record the parser was inside may be incomplete; the token, if any, is unreliable.
+    if (!page.records.empty()) page.records.pop_back();
+    page.resumption_token.clear();
+    page.damage = damage + "; the records before it were kept, the last one dropped";
+  }
   return page;
 }
 

@@ -7,40 +7,38 @@
 // faithful export the former.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/arxiv_id.h"
 #include "core/status.h"
+#include "store/records.h"
 
 namespace imagemesh::ingest {
 
-struct MetadataAuthor {
-  std::string keyname;          // "Balázs"
-  std::string forenames;        // "C."
-  std::string suffix;           // "Jr", usually empty
-  std::string display() const;  // "C. Balázs Jr"
-};
+// The record types belong to the store (records.h), which keeps them; these names are the
+// parser's vocabulary.
+using MetadataAuthor = store::MetadataAuthor;
+using MetadataVersion = store::MetadataVersion;
+using MetadataRecord = store::MetadataRecord;
 
-struct MetadataVersion {
-  int number = 0;       // 1 for "v1"
-  std::string created;  // ISO 8601 UTC, "2007-04-02T19:18:42Z"
-};
+// Parses lines of the JSON snapshot, reusing its buffers from line to line (simdjson's on-demand
+// parser: the snapshot's 2.7 M lines made nlohmann-json the bottleneck of an import). One per
+// thread. Errors as parse_snapshot_line().
+class SnapshotParser {
+ public:
+  SnapshotParser();
+  ~SnapshotParser();
+  SnapshotParser(const SnapshotParser&) = delete;
+  SnapshotParser& operator=(const SnapshotParser&) = delete;
+  Result<MetadataRecord> parse(std::string_view line);
 
-struct MetadataRecord {
-  PaperId id;             // no version; kind new or old style
-  bool deleted = false;   // an OAI <header status="deleted">: the record is withdrawn
-  std::string datestamp;  // when arXiv last changed the record (YYYY-MM-DD): newer wins
-  std::string created;    // v1 date, YYYY-MM-DD
-  std::string updated;    // last version's date, YYYY-MM-DD; "" when only v1
-  std::vector<MetadataVersion> versions;  // snapshot only (the OAI `arXiv` format has none)
-  std::vector<MetadataAuthor> authors;
-  std::string authors_text;  // display form, "C. Balázs, E. L. Berger and P. M. Nadolsky" as given
-  std::string title_raw, title;
-  std::string abstract_raw, abstract;
-  std::vector<std::string> categories;  // primary first
-  std::string comments, journal_ref, doi, report_no, license, submitter;
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 // One line of the JSON snapshot. Errors: kParse for JSON that does not parse or is not an object,
@@ -48,12 +46,19 @@ struct MetadataRecord {
 Result<MetadataRecord> parse_snapshot_line(std::string_view line);
 
 // Every <record> of one OAI-PMH response (ListRecords or GetRecord, metadataPrefix=arXiv). Records
-// that cannot be used (no id, unparsable id) are skipped and described in `problems`; an OAI
-// <error> or a document that is not XML is an error Status (kParse) with the OAI message.
+// that cannot be used (no id, unparsable id) are skipped and described in `problems`. A document
+// that breaks off after its first record is a page with `damage` set. The OAI
+// error noRecordsMatch is an empty last page; any other OAI <error> or a document that is not XML
+// is an error Status (kParse) whose message starts "OAI-PMH error <code>:" or names the XML fault.
 struct OaiPage {
   std::vector<MetadataRecord> records;
   std::vector<std::string> problems;
-  std::string resumption_token;  // "" on the last page
+  std::string resumption_token;     // "" on the last page
+  int64_t complete_list_size = -1;  // the resumptionToken's completeListSize; -1 if not given
+  int64_t cursor = -1;              // its cursor: records before this page; -1 if not given
+  // Non-empty when the XML breaks off (a truncated file) or is damaged part way: says where. The
+  // records parsed before that point are kept, except the last one, which may be cut short.
+  std::string damage;
 };
 Result<OaiPage> parse_oai_page(std::string_view xml);
 

@@ -104,11 +104,18 @@ calculation.</abstract></arXiv></metadata></record>
   ASSERT_EQ(page->problems.size(), 1u);
   EXPECT_NE(page->problems[0].find("garbage"), std::string::npos);
   EXPECT_EQ(page->resumption_token, "6960524|1001");
+  EXPECT_EQ(page->cursor, 0);
+  EXPECT_EQ(page->complete_list_size, -1);  // not given
 
   auto oai_error =
       parse_oai_page(R"(<OAI-PMH><error code="badResumptionToken">expired</error></OAI-PMH>)");
   EXPECT_EQ(oai_error.status().code(), ErrorCode::kParse);
   EXPECT_NE(oai_error.status().message().find("badResumptionToken"), std::string::npos);
+  auto nothing = parse_oai_page(
+      R"(<OAI-PMH><error code="noRecordsMatch">no records in that range</error></OAI-PMH>)");
+  ASSERT_TRUE(nothing.ok()) << nothing.status().to_string();
+  EXPECT_TRUE(nothing->records.empty());
+  EXPECT_TRUE(nothing->resumption_token.empty());
   EXPECT_EQ(parse_oai_page("<OAI-PMH><ListRecords>").status().code(), ErrorCode::kParse);
   EXPECT_EQ(parse_oai_page("<html/>").status().code(), ErrorCode::kParse);
 }

@@ -43,4 +43,41 @@ Store::Counts read_counts(SQLite::Database& db) {
   return c;
 }
 
+Store::MetadataSummary read_metadata_summary(SQLite::Database& db) {
+  Store::MetadataSummary summary;
+  summary.records = scalar(db, "SELECT count(*) FROM metadata");
+  summary.deleted = scalar(db, "SELECT count(*) FROM metadata WHERE deleted = 1");
+  for (const auto& [described_by, count] :
+       grouped(db, "SELECT described_by, count(*) FROM paper_info GROUP BY 1")) {
+    if (described_by == "arxiv") summary.papers_arxiv = count;
+    if (described_by == "latex") summary.papers_latex = count;
+    if (described_by == "withdrawn") summary.papers_withdrawn = count;
+  }
+  summary.by_license = grouped(db,
+                               "SELECT license, count(*) FROM metadata WHERE deleted = 0 "
+                               "GROUP BY 1 ORDER BY 2 DESC, 1");
+  summary.by_archive = grouped(db,
+                               "SELECT primary_archive, count(*) FROM metadata WHERE deleted = 0 "
+                               "GROUP BY 1 ORDER BY 2 DESC, 1");
+  return summary;
+}
+
+std::optional<Store::HarvestCheckpoint> read_harvest_checkpoint(SQLite::Database& db,
+                                                                const std::string& harvest_key) {
+  SQLite::Statement query(db,
+                          "SELECT endpoint, request, token, pages, records, complete "
+                          "FROM harvests WHERE harvest_key = ?");
+  query.bind(1, harvest_key);
+  if (!query.executeStep()) return std::nullopt;
+  Store::HarvestCheckpoint checkpoint;
+  checkpoint.harvest_key = harvest_key;
+  checkpoint.endpoint = query.getColumn(0).getString();
+  checkpoint.request = query.getColumn(1).getString();
+  checkpoint.token = query.getColumn(2).getString();
+  checkpoint.pages = query.getColumn(3).getInt64();
+  checkpoint.records = query.getColumn(4).getInt64();
+  checkpoint.complete = query.getColumn(5).getInt() != 0;
+  return checkpoint;
+}
+
 }  // namespace imagemesh::store

@@ -5,6 +5,7 @@
 // Rows are ordered by paper id then position, so equal databases export identical bytes.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <ostream>
 
@@ -202,19 +203,55 @@ void export_figures(SQLite::Database& db, bool csv, std::ostream& out) {
 }
 
 // A flat export: every column of `sql` becomes the key of the same name; `fix` adjusts values
-// whose JSON type differs from the SQL one.
+// whose JSON type differs from the SQL one. Columns named in `hidden` are only for `fix`: they are
+// removed from the row before it is written.
 void export_flat(SQLite::Database& db, const char* sql, bool csv, std::ostream& out,
-                 const std::function<void(Json&)>& fix) {
+                 const std::function<void(Json&)>& fix,
+                 const std::vector<std::string>& hidden = {}) {
   SQLite::Statement query(db, sql);
-  std::vector<std::string> columns;
-  for (int i = 0; i < query.getColumnCount(); ++i) columns.emplace_back(query.getColumnName(i));
-  RowWriter writer(out, csv, columns);
+  std::vector<std::string> columns, shown;
+  for (int i = 0; i < query.getColumnCount(); ++i) {
+    columns.emplace_back(query.getColumnName(i));
+    if (std::find(hidden.begin(), hidden.end(), columns.back()) == hidden.end()) {
+      shown.push_back(columns.back());
+    }
+  }
+  RowWriter writer(out, csv, shown);
   while (query.executeStep()) {
     Json row;
     for (int i = 0; i < query.getColumnCount(); ++i) row[columns[i]] = value_of(query.getColumn(i));
     if (fix) fix(row);
+    for (const auto& name : hidden) row.erase(name);
     writer.write(row);
   }
+}
+
+// The display names of a stored authors_parsed array ([[keyname, forenames, suffix], ...]).
+Json author_names(const std::string& authors_parsed) {
+  Json names = Json::array();
+  Json parsed = Json::parse(authors_parsed, nullptr, false);
+  if (!parsed.is_array()) return names;
+  for (const auto& entry : parsed) {
+    if (!entry.is_array() || entry.size() < 3) continue;
+    MetadataAuthor author{entry[0].get<std::string>(), entry[1].get<std::string>(),
+                          entry[2].get<std::string>()};
+    names.push_back(author.display());
+  }
+  return names;
+}
+
+Json split_words(const Json& text) {
+  Json words = Json::array();
+  if (!text.is_string()) return words;
+  const std::string value = text.get<std::string>();
+  size_t start = 0;
+  while (start < value.size()) {
+    size_t end = value.find(' ', start);
+    if (end == std::string::npos) end = value.size();
+    if (end > start) words.push_back(value.substr(start, end - start));
+    start = end + 1;
+  }
+  return words;
 }
 
 void export_images(SQLite::Database& db, bool csv, std::ostream& out) {
@@ -232,13 +269,39 @@ void export_images(SQLite::Database& db, bool csv, std::ostream& out) {
               });
 }
 
+// Papers as the join describes them (paper_info, docs/metadata.md): the arXiv record's fields
+// when there is a live one, the LaTeX's otherwise.
 void export_papers(SQLite::Database& db, bool csv, std::ostream& out) {
+  export_flat(
+      db,
+      "SELECT p.paper_id AS paper, p.id_kind, p.version, p.yymm, p.source_kind, p.origin, "
+      "p.engine, pi.described_by, pi.title, NULL AS authors, pi.abstract, pi.date, pi.date_from, "
+      "pi.primary_category, pi.categories, pi.license, pi.doi, pi.journal_ref, p.n_files, "
+      "p.n_images, p.n_figures, p.authors AS latex_authors, m.authors_parsed "
+      "FROM papers p JOIN paper_info pi ON pi.paper_id = p.paper_id "
+      "LEFT JOIN metadata m ON m.paper_id = p.paper_id AND m.deleted = 0 ORDER BY p.paper_id",
+      csv, out,
+      [](Json& row) {
+        row["authors"] = row["described_by"] == "arxiv"
+                             ? author_names(row["authors_parsed"].get<std::string>())
+                             : json_array_of(row["latex_authors"].get<std::string>());
+        row["categories"] = split_words(row["categories"]);
+      },
+      {"latex_authors", "authors_parsed"});
+}
+
+void export_metadata(SQLite::Database& db, bool csv, std::ostream& out) {
   export_flat(db,
-              "SELECT paper_id AS paper, id_kind, version, yymm, source_kind, origin, engine, "
-              "title, authors, abstract, n_files, n_images, n_figures "
-              "FROM papers ORDER BY paper_id",
-              csv, out,
-              [](Json& row) { row["authors"] = json_array_of(row["authors"].get<std::string>()); });
+              "SELECT paper_id AS paper, id_kind, datestamp, deleted, created, updated, versions, "
+              "authors, authors_parsed, title, abstract, categories, primary_category, "
+              "primary_archive, comments, journal_ref, doi, report_no, submitter, license_url, "
+              "license, source, title_raw, abstract_raw FROM metadata ORDER BY paper_id",
+              csv, out, [](Json& row) {
+                row["deleted"] = row["deleted"] != 0;
+                row["versions"] = json_array_of(row["versions"].get<std::string>());
+                row["authors_parsed"] = json_array_of(row["authors_parsed"].get<std::string>());
+                row["categories"] = split_words(row["categories"]);
+              });
 }
 
 // Run ids are left out: a resumed run and an uninterrupted one must export the same errors.
@@ -266,9 +329,12 @@ Status export_table(SQLite::Database& db, const std::string& what, const std::st
     export_papers(db, csv, out);
   } else if (what == "errors") {
     export_errors(db, csv, out);
+  } else if (what == "metadata") {
+    export_metadata(db, csv, out);
   } else {
-    return Status(ErrorCode::kInvalidArgument,
-                  "unknown export '" + what + "' (valid: figures, images, papers, errors)");
+    return Status(
+        ErrorCode::kInvalidArgument,
+        "unknown export '" + what + "' (valid: figures, images, papers, metadata, errors)");
   }
   out.flush();
   if (!out) return Status(ErrorCode::kIo, "writing the " + what + " export failed");

@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include "core/arxiv_id.h"
-#include "store/schema.h"
 #include "store/sqlite_util.h"
 
 namespace imagemesh::store {
@@ -74,11 +73,12 @@ PaperWriter::PaperWriter(SQLite::Database& db)
           "outcome = excluded.outcome, run_id = excluded.run_id"),
       delete_paper_(db, "DELETE FROM papers WHERE paper_id = ?"),
       delete_source_errors_(db, "DELETE FROM errors WHERE source IN (?, ?)"),
-      insert_paper_(db,
-                    "INSERT INTO papers(paper_id, id_kind, version, yymm, source_kind, source_key, "
-                    "origin, source_sha256, source_bytes, unpacked_bytes, engine, engine_reason, "
-                    "root_files, title, authors, abstract, n_files, n_images, n_figures, run_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      insert_paper_(
+          db,
+          "INSERT INTO papers(paper_id, id_kind, version, yymm, source_kind, source_key, "
+          "origin, source_sha256, source_bytes, unpacked_bytes, engine, engine_reason, "
+          "root_files, title, authors, authors_text, abstract, n_files, n_images, n_figures, "
+          "run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
       insert_file_(db,
                    "INSERT INTO files(paper_id, path, size, sha256, is_image) "
                    "VALUES (?, ?, ?, ?, ?)"),
@@ -96,7 +96,6 @@ PaperWriter::PaperWriter(SQLite::Database& db)
                       "INSERT INTO figure_graphics(paper_id, figure_id, subfigure_id, ord, "
                       "command, as_written, resolved_path, unresolved_reason, resolution_note, "
                       "tex_file, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-      insert_caption_(db, "INSERT INTO caption_fts(rowid, caption, label) VALUES (?, ?, ?)"),
       upsert_error_(
           db,
           "INSERT INTO errors(run_id, last_run_id, source, item, paper_id, kind, message) "
@@ -111,7 +110,8 @@ PaperWriter::PaperWriter(SQLite::Database& db)
           "raster_width = excluded.raster_width, raster_height = excluded.raster_height, "
           "web_width = excluded.web_width, web_height = excluded.web_height, "
           "blank = excluded.blank, millis = excluded.millis, attempts = attempts + 1, "
-          "run_id = excluded.run_id") {}
+          "run_id = excluded.run_id"),
+      search_index_(db) {}
 
 void PaperWriter::write_batch(int64_t run_id, const std::vector<PaperRecord>& papers,
                               const std::vector<SourceFailure>& failures,
@@ -198,8 +198,9 @@ void PaperWriter::mark_consumed(int64_t run_id, const std::string& source_key,
 
 void PaperWriter::delete_paper(const std::string& paper_id, const std::string& old_source_key,
                                const std::string& new_source_key) {
-  // ON DELETE CASCADE removes files, figures, sub-figures and graphics; the FTS triggers on
-  // figures and sub-figures remove their caption documents.
+  // The search documents first, while the view still shows what was indexed; then ON DELETE
+  // CASCADE removes files, figures, sub-figures and graphics.
+  search_index_.remove_paper(paper_id);
   auto& papers = fresh(delete_paper_);
   papers.bindNoCopy(1, paper_id);
   papers.exec();
@@ -215,6 +216,8 @@ void PaperWriter::insert_paper(int64_t run_id, const PaperRecord& paper) {
   const std::string id_kind(id_kind_name(paper.id.kind));
   const std::string root_files = json_array(paper.root_files);
   const std::string authors = json_array(paper.authors);
+  std::string authors_text;  // for display and search, as the metadata's authors are
+  for (const auto& name : paper.authors) authors_text += (authors_text.empty() ? "" : ", ") + name;
 
   auto& row = fresh(insert_paper_);
   row.bindNoCopy(1, paper.id.id);
@@ -232,11 +235,12 @@ void PaperWriter::insert_paper(int64_t run_id, const PaperRecord& paper) {
   row.bindNoCopy(13, root_files);
   row.bindNoCopy(14, paper.title);
   row.bindNoCopy(15, authors);
-  row.bindNoCopy(16, paper.abstract);
-  row.bind(17, static_cast<int64_t>(paper.files.size()));
-  row.bind(18, n_images);
-  row.bind(19, static_cast<int64_t>(paper.figures.size()));
-  row.bind(20, run_id);
+  row.bindNoCopy(16, authors_text);
+  row.bindNoCopy(17, paper.abstract);
+  row.bind(18, static_cast<int64_t>(paper.files.size()));
+  row.bind(19, n_images);
+  row.bind(20, static_cast<int64_t>(paper.figures.size()));
+  row.bind(21, run_id);
   row.exec();
 
   for (const auto& file : paper.files) {
@@ -250,6 +254,7 @@ void PaperWriter::insert_paper(int64_t run_id, const PaperRecord& paper) {
   }
   for (const auto& blob : paper.blobs) insert_blob(blob);
   for (const auto& figure : paper.figures) insert_figure(paper.id.id, figure);
+  search_index_.add_paper(paper.id.id);
   for (const auto& problem : paper.problems) {
     upsert_error(run_id, paper.source_key, paper.id.id, problem);
   }
@@ -287,7 +292,6 @@ void PaperWriter::insert_figure(const std::string& paper_id, const FigureRecord&
   insert.bindNoCopy(9, figure.label);
   insert.exec();
   const int64_t figure_id = db_.getLastInsertRowid();
-  insert_caption_document(figure_id, 0, figure.caption_text, figure.label);
   insert_graphics(paper_id, figure_id, std::nullopt, figure.graphics);
 
   for (size_t i = 0; i < figure.subfigures.size(); ++i) {
@@ -301,20 +305,8 @@ void PaperWriter::insert_figure(const std::string& paper_id, const FigureRecord&
     insert_sub.bindNoCopy(5, sub.label);
     insert_sub.exec();
     const int64_t subfigure_id = db_.getLastInsertRowid();
-    insert_caption_document(figure_id, ord, sub.caption_text, sub.label);
     insert_graphics(paper_id, figure_id, subfigure_id, sub.graphics);
   }
-}
-
-void PaperWriter::insert_caption_document(int64_t figure_id, int64_t ord_in_figure,
-                                          const std::string& caption, const std::string& label) {
-  if (caption.empty() && label.empty()) return;
-  if (ord_in_figure >= schema::kCaptionRowidsPerFigure) return;  // not indexed (schema.cc)
-  auto& insert = fresh(insert_caption_);
-  insert.bind(1, figure_id * schema::kCaptionRowidsPerFigure + ord_in_figure);
-  insert.bindNoCopy(2, caption);
-  insert.bindNoCopy(3, label);
-  insert.exec();
 }
 
 void PaperWriter::insert_graphics(const std::string& paper_id, int64_t figure_id,

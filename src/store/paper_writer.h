@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/records.h"
+#include "store/search_index.h"
 #include "store/store.h"
 
 namespace imagemesh::store {
@@ -52,9 +53,6 @@ class PaperWriter {
                        const std::vector<GraphicsRecord>& graphics);
   void insert_blob(const BlobFacts& blob);
   void upsert_conversion(int64_t run_id, const ConversionRecord& conversion);
-  // Adds a caption document (schema.cc explains the rowid and why this is not a trigger).
-  void insert_caption_document(int64_t figure_id, int64_t ord_in_figure, const std::string& caption,
-                               const std::string& label);
 
   SQLite::Database& db_;
   SQLite::Statement select_consumed_;
@@ -68,9 +66,9 @@ class PaperWriter {
   SQLite::Statement insert_figure_;
   SQLite::Statement insert_subfigure_;
   SQLite::Statement insert_graphic_;
-  SQLite::Statement insert_caption_;
   SQLite::Statement upsert_error_;
   SQLite::Statement upsert_conversion_;
+  SearchIndex search_index_;
 };
 
 }  // namespace imagemesh::store

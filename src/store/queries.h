@@ -1,4 +1,4 @@
-// Read-only queries behind Store::counts(), Store::search_captions() and Store::export_rows().
+// Read-only queries behind Store::counts(), search(), metadata_summary() and export_rows().
 // Internal to store; each throws SQLite::Exception on database errors (the Store boundary
 // converts).
 #pragma once
@@ -6,6 +6,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,11 +17,15 @@ namespace imagemesh::store {
 
 Store::Counts read_counts(SQLite::Database& db);
 
-// FTS5 MATCH over caption documents, best bm25 first. A malformed query is kInvalidArgument
-// carrying SQLite's message.
-Result<std::vector<Store::CaptionHit>> search_caption_documents(SQLite::Database& db,
-                                                                const std::string& match,
-                                                                int limit);
+// Store::search(). A malformed query is kInvalidArgument carrying SQLite's message.
+Result<Store::SearchResults> search_documents(SQLite::Database& db,
+                                              const Store::SearchRequest& request);
+
+Store::MetadataSummary read_metadata_summary(SQLite::Database& db);
+
+// The stored checkpoint of a harvest, or nullopt.
+std::optional<Store::HarvestCheckpoint> read_harvest_checkpoint(SQLite::Database& db,
+                                                                const std::string& harvest_key);
 
 // Store::list_thumbnails(). A limit < 1 is kInvalidArgument.
 Result<std::vector<Store::ThumbnailEntry>> list_thumbnail_entries(

@@ -105,4 +105,33 @@ struct SourceFailure {
   ItemError error;
 };
 
+// One arXiv metadata record (docs/metadata.md), parsed from the JSON snapshot or an OAI-PMH page
+// by ingest::parse_snapshot_line / parse_oai_page.
+struct MetadataAuthor {
+  std::string keyname;          // "Balázs"
+  std::string forenames;        // "C."
+  std::string suffix;           // "Jr", usually empty
+  std::string display() const;  // "C. Balázs Jr"
+};
+
+struct MetadataVersion {
+  int number = 0;       // 1 for "v1"
+  std::string created;  // ISO 8601 UTC, "2007-04-02T19:18:42Z"
+};
+
+struct MetadataRecord {
+  PaperId id;             // no version; kind new or old style
+  bool deleted = false;   // an OAI <header status="deleted">: the record is withdrawn
+  std::string datestamp;  // when arXiv last changed the record (YYYY-MM-DD): newer wins
+  std::string created;    // v1 date, YYYY-MM-DD
+  std::string updated;    // last version's date, YYYY-MM-DD; "" when only v1
+  std::vector<MetadataVersion> versions;  // snapshot only (the OAI `arXiv` format has none)
+  std::vector<MetadataAuthor> authors;
+  std::string authors_text;  // display form, "C. Balázs, E. L. Berger and P. M. Nadolsky" as given
+  std::string title_raw, title;
+  std::string abstract_raw, abstract;
+  std::vector<std::string> categories;  // primary first
+  std::string comments, journal_ref, doi, report_no, license, submitter;
+};
+
 }  // namespace imagemesh::store

@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS papers (
   root_files     TEXT NOT NULL,
   title          TEXT NOT NULL,
   authors        TEXT NOT NULL,
+  authors_text   TEXT NOT NULL DEFAULT '',
   abstract       TEXT NOT NULL,
   n_files        INTEGER NOT NULL,
   n_images       INTEGER NOT NULL,
@@ -52,14 +53,16 @@ CREATE TABLE IF NOT EXISTS papers (
 );
 CREATE INDEX IF NOT EXISTS papers_by_run ON papers(run_id);
 
+-- file_id names an image in the search index (search_fts rowid) and, later, in the explorer.
 CREATE TABLE IF NOT EXISTS files (
+  file_id  INTEGER PRIMARY KEY,
   paper_id TEXT NOT NULL REFERENCES papers(paper_id) ON DELETE CASCADE,
   path     TEXT NOT NULL,
   size     INTEGER NOT NULL,
   sha256   TEXT NOT NULL,
   is_image INTEGER NOT NULL CHECK (is_image IN (0, 1)),
-  PRIMARY KEY (paper_id, path)
-) WITHOUT ROWID;
+  UNIQUE (paper_id, path)
+);
 CREATE INDEX IF NOT EXISTS files_by_sha256 ON files(sha256);
 
 CREATE TABLE IF NOT EXISTS blobs (
@@ -186,40 +189,145 @@ JOIN figures fig ON fig.figure_id = g.figure_id
 LEFT JOIN subfigures sub ON sub.subfigure_id = g.subfigure_id
 WHERE g.resolved_path IS NULL;
 
--- One document per figure caption and one per sub-figure caption, with
--- rowid = figure_id * 65536 + (0 for the figure, the sub-figure's ord otherwise), so a figure's
--- documents are one rowid range. FTS5 keeps its own copy of the text: captions live in two tables,
--- which one external-content table cannot follow, and a contentless table cannot produce
--- snippet(). The writer inserts the documents itself (PaperWriter), in growing rowid order and as
--- single-row statements: FTS5 (3.40) flushes its pending index on every statement savepoint and on
--- every rowid that does not grow, and an INSERT trigger would open a savepoint per figure, making
--- writes ~5x slower. Deletes and updates, rare, are kept in sync by triggers.
-CREATE VIRTUAL TABLE IF NOT EXISTS caption_fts USING fts5(
-  caption, label,
+-- arXiv metadata records (docs/metadata.md), one per paper id, whether or not its source is in
+-- the mesh: metadata and sources may arrive in either order. A deleted record keeps its row
+-- (deleted = 1, text emptied) so that an older copy imported later cannot bring it back.
+CREATE TABLE IF NOT EXISTS metadata (
+  metadata_id      INTEGER PRIMARY KEY,
+  paper_id         TEXT NOT NULL UNIQUE,
+  id_kind          TEXT NOT NULL,
+  datestamp        TEXT NOT NULL,
+  deleted          INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+  record_hash      TEXT NOT NULL,
+  created          TEXT NOT NULL,
+  updated          TEXT NOT NULL,
+  versions         TEXT NOT NULL,
+  authors          TEXT NOT NULL,
+  authors_parsed   TEXT NOT NULL,
+  title            TEXT NOT NULL,
+  title_raw        TEXT NOT NULL,
+  abstract         TEXT NOT NULL,
+  abstract_raw     TEXT NOT NULL,
+  categories       TEXT NOT NULL,
+  primary_category TEXT NOT NULL,
+  primary_archive  TEXT NOT NULL,
+  comments         TEXT NOT NULL,
+  journal_ref      TEXT NOT NULL,
+  doi              TEXT NOT NULL,
+  report_no        TEXT NOT NULL,
+  submitter        TEXT NOT NULL,
+  license_url      TEXT NOT NULL,
+  license          TEXT NOT NULL,
+  license_family   TEXT NOT NULL,
+  source           TEXT NOT NULL
+);
+-- No secondary indexes: queries reach metadata from papers by paper_id, and each index would
+-- slow a 2.7 M-record import by a B-tree insert per record.
+
+-- Where an OAI-PMH harvest got to, written in the same transaction as the page's records: a
+-- harvest interrupted at any point resumes from the last stored token.
+CREATE TABLE IF NOT EXISTS harvests (
+  harvest_key  TEXT PRIMARY KEY,
+  endpoint     TEXT NOT NULL,
+  request      TEXT NOT NULL,
+  token        TEXT NOT NULL,
+  pages        INTEGER NOT NULL,
+  records      INTEGER NOT NULL,
+  complete     INTEGER NOT NULL CHECK (complete IN (0, 1)),
+  started_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- The join: a paper is described by its arXiv record when there is a live one, otherwise by what
+-- its LaTeX gave, dated by its id's month. `described_by` says which: 'arxiv', 'latex', or
+-- 'withdrawn' (the record was deleted; the LaTeX fields are shown). No table-valued function
+-- (json_each) may appear here or in search_documents: FTS5 cannot rebuild from a view using one.
+CREATE VIEW IF NOT EXISTS paper_info AS
+SELECT p.paper_id, p.id_kind, p.version, p.yymm,
+       CASE WHEN m.deleted = 0 THEN 'arxiv' WHEN m.deleted = 1 THEN 'withdrawn' ELSE 'latex' END
+         AS described_by,
+       CASE WHEN m.deleted = 0 THEN m.title ELSE p.title END AS title,
+       CASE WHEN m.deleted = 0 THEN m.authors
+            ELSE p.authors_text END AS authors,
+       CASE WHEN m.deleted = 0 THEN m.abstract ELSE p.abstract END AS abstract,
+       CASE WHEN m.deleted = 0 AND m.created <> '' THEN m.created
+            WHEN p.yymm <> '' THEN (CASE WHEN substr(p.yymm, 1, 2) >= '91' THEN '19' ELSE '20' END)
+                                   || substr(p.yymm, 1, 2) || '-' || substr(p.yymm, 3, 2)
+       END AS date,
+       CASE WHEN m.deleted = 0 AND m.created <> '' THEN 'arxiv'
+            WHEN p.yymm <> '' THEN 'id-month' END AS date_from,
+       CASE WHEN m.deleted = 0 THEN m.updated END AS updated,
+       CASE WHEN m.deleted = 0 THEN m.categories END AS categories,
+       CASE WHEN m.deleted = 0 THEN m.primary_category END AS primary_category,
+       CASE WHEN m.deleted = 0 THEN m.primary_archive END AS primary_archive,
+       CASE WHEN m.deleted = 0 THEN m.license END AS license,
+       CASE WHEN m.deleted = 0 THEN m.license_family END AS license_family,
+       CASE WHEN m.deleted = 0 THEN m.doi END AS doi,
+       CASE WHEN m.deleted = 0 THEN m.journal_ref END AS journal_ref
+FROM papers p LEFT JOIN metadata m ON m.paper_id = p.paper_id;
+
+-- One search document per image file: its paper's title, authors and abstract (joined as above),
+-- the captions and labels of the figures and sub-figures that include it, its path and the
+-- software that made it. search_fts indexes this view without copying its text (external
+-- content), so an abstract shared by 40 images is stored once. The contract that keeps the two in
+-- step: every change to what a paper's documents say removes them from search_fts (FTS5 'delete'
+-- with the old values, read from this view) before the change and adds them again after it;
+-- store/search_index.cc does both, in the writer's transaction.
+CREATE VIEW IF NOT EXISTS search_documents AS
+SELECT f.file_id, f.paper_id, pi.title, pi.authors, pi.abstract,
+       (SELECT coalesce(group_concat(text, ' '), '') FROM (
+          SELECT DISTINCT fig.caption_text
+                 || CASE WHEN sub.caption_text <> '' THEN ' ' || sub.caption_text ELSE '' END
+                   AS text
+          FROM figure_graphics g
+          JOIN figures fig ON fig.figure_id = g.figure_id
+          LEFT JOIN subfigures sub ON sub.subfigure_id = g.subfigure_id
+          WHERE g.paper_id = f.paper_id AND g.resolved_path = f.path)) AS caption,
+       (SELECT coalesce(group_concat(label, ' '), '') FROM (
+          SELECT DISTINCT trim(fig.label || ' ' || coalesce(sub.label, '')) AS label
+          FROM figure_graphics g
+          JOIN figures fig ON fig.figure_id = g.figure_id
+          LEFT JOIN subfigures sub ON sub.subfigure_id = g.subfigure_id
+          WHERE g.paper_id = f.paper_id AND g.resolved_path = f.path
+            AND (fig.label <> '' OR sub.label <> ''))) AS label,
+       f.path AS file,
+       coalesce(b.creator, '') AS creator
+FROM files f
+JOIN paper_info pi ON pi.paper_id = f.paper_id
+LEFT JOIN blobs b ON b.sha256 = f.sha256
+WHERE f.is_image = 1;
+
+CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
+  title, authors, abstract, caption, label, file, creator,
+  content = 'search_documents', content_rowid = 'file_id',
   tokenize = 'porter unicode61 remove_diacritics 2'
 );
+)sql";
 
-CREATE TRIGGER IF NOT EXISTS figures_fts_delete AFTER DELETE ON figures BEGIN
-  DELETE FROM caption_fts WHERE rowid = old.figure_id * 65536;
-END;
-CREATE TRIGGER IF NOT EXISTS figures_fts_update AFTER UPDATE OF caption_text, label ON figures
-BEGIN
-  DELETE FROM caption_fts WHERE rowid = old.figure_id * 65536;
-  INSERT INTO caption_fts(rowid, caption, label)
-  SELECT new.figure_id * 65536, new.caption_text, new.label
-  WHERE new.caption_text <> '' OR new.label <> '';
-END;
-CREATE TRIGGER IF NOT EXISTS subfigures_fts_delete AFTER DELETE ON subfigures
-WHEN old.ord BETWEEN 1 AND 65535 BEGIN
-  DELETE FROM caption_fts WHERE rowid = old.figure_id * 65536 + old.ord;
-END;
-CREATE TRIGGER IF NOT EXISTS subfigures_fts_update AFTER UPDATE OF caption_text, label
-ON subfigures WHEN old.ord BETWEEN 1 AND 65535 BEGIN
-  DELETE FROM caption_fts WHERE rowid = old.figure_id * 65536 + old.ord;
-  INSERT INTO caption_fts(rowid, caption, label)
-  SELECT new.figure_id * 65536 + new.ord, new.caption_text, new.label
-  WHERE new.caption_text <> '' OR new.label <> '';
-END;
+// Version 1 -> 2: files gains file_id (a rowid table, which the search index needs), papers gain
+// authors_text, and the caption-only index caption_fts gives way to search_fts over every field.
+// The old files table is set aside (its view and index dropped first, so that neither follows the
+// rename), kDdl creates the new objects, then the rows are copied in (paper, path) order and the
+// index is built.
+constexpr const char* kSetAsideVersion1 = R"sql(
+DROP TRIGGER IF EXISTS figures_fts_delete;
+DROP TRIGGER IF EXISTS figures_fts_update;
+DROP TRIGGER IF EXISTS subfigures_fts_delete;
+DROP TRIGGER IF EXISTS subfigures_fts_update;
+DROP TABLE IF EXISTS caption_fts;
+DROP VIEW IF EXISTS images;
+DROP INDEX IF EXISTS files_by_sha256;
+ALTER TABLE files RENAME TO files_v1;
+)sql";
+
+constexpr const char* kFinishVersion1 = R"sql(
+INSERT INTO files(paper_id, path, size, sha256, is_image)
+  SELECT paper_id, path, size, sha256, is_image FROM files_v1 ORDER BY paper_id, path;
+DROP TABLE files_v1;
+ALTER TABLE papers ADD COLUMN authors_text TEXT NOT NULL DEFAULT '';
+UPDATE papers SET authors_text =
+  (SELECT coalesce(group_concat(value, ', '), '') FROM json_each(papers.authors));
+INSERT INTO search_fts(search_fts) VALUES ('rebuild');
 )sql";
 
 }  // namespace
@@ -254,10 +362,19 @@ Result<int> stored_version(SQLite::Database& db) {
   return version;
 }
 
-void apply(SQLite::Database& db) {
+void apply(SQLite::Database& db, int from_version) {
   db.exec("BEGIN IMMEDIATE");
   try {
+    if (from_version == 1) db.exec(kSetAsideVersion1);
     db.exec(kDdl);
+    if (from_version == 1) db.exec(kFinishVersion1);
+    if (from_version < 2) {
+      // bm25 weights per column (title, authors, abstract, caption, label, file, creator): a word
+      // in a caption or title says more about an image than the same word in a long abstract.
+      db.exec(
+          "INSERT INTO search_fts(search_fts, rank) "
+          "VALUES ('rank', 'bm25(4.0, 2.0, 1.0, 4.0, 1.0, 2.0, 1.0)')");
+    }
     SQLite::Statement set_version(db,
                                   "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
                                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value");

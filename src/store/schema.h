@@ -11,11 +11,7 @@ namespace imagemesh::store::schema {
 
 // Bumped on every change to the DDL (docs/schema.md lists what each version changed). A database
 // written by a newer imagemesh is refused rather than misread.
-inline constexpr int kSchemaVersion = 1;
-
-// caption_fts rowids: figure_id * kCaptionRowidsPerFigure for a figure's caption, plus the
-// sub-figure's ord for a sub-figure's (see the DDL in schema.cc for why).
-inline constexpr int64_t kCaptionRowidsPerFigure = 65536;
+inline constexpr int kSchemaVersion = 2;
 
 // The imagemesh version recorded in `runs.tool_version`.
 inline constexpr const char* kToolVersion = "0.1.0";
@@ -25,8 +21,9 @@ inline constexpr const char* kToolVersion = "0.1.0";
 // Throws SQLite::Exception on database errors.
 Result<int> stored_version(SQLite::Database& db);
 
-// Creates every table, index, view and trigger that does not exist yet and records kSchemaVersion,
-// in one transaction. Idempotent. Throws SQLite::Exception.
-void apply(SQLite::Database& db);
+// Brings a database at `from_version` (as stored_version() returned it: 0 for a new one) up to
+// kSchemaVersion in one transaction: creates what does not exist yet, migrates older versions
+// (docs/schema.md, "Versions"). Idempotent. Throws SQLite::Exception.
+void apply(SQLite::Database& db, int from_version);
 
 }  // namespace imagemesh::store::schema

@@ -1,46 +1,109 @@
 #include <sqlite3.h>
 
 #include "store/queries.h"
-#include "store/schema.h"
 
 namespace imagemesh::store {
+namespace {
 
-Result<std::vector<Store::CaptionHit>> search_caption_documents(SQLite::Database& db,
-                                                                const std::string& match,
-                                                                int limit) {
-  if (limit <= 0) {
-    return Status(ErrorCode::kInvalidArgument,
-                  "search limit must be positive, got " + std::to_string(limit));
-  }
-  // ORDER BY rank (bm25 by default) lets FTS5 sort the matches itself; snippet() is then computed
-  // only for the rows actually returned. bm25 is lower-is-better; the score is its negation.
-  SQLite::Statement query(
-      db,
-      "SELECT f.paper_id, f.ord, snippet(caption_fts, -1, '[', ']', '…', 16), -caption_fts.rank "
-      "FROM caption_fts JOIN figures f ON f.figure_id = caption_fts.rowid / " +
-          std::to_string(schema::kCaptionRowidsPerFigure) +
-          " WHERE caption_fts MATCH ? ORDER BY caption_fts.rank LIMIT ?");
-  query.bind(1, match);
-  query.bind(2, limit);
-  std::vector<Store::CaptionHit> hits;
+// The licence filter of a search, as SQL over paper_info (?2 is the licence, '' = any).
+constexpr const char* kLicenseFilter =
+    "(?2 = '' OR pi.license = ?2 COLLATE NOCASE OR pi.license_family = ?2 COLLATE NOCASE)";
+
+// FTS5 reports a malformed MATCH expression (unbalanced quote, bare operator, unknown column) as
+// a plain SQLITE_ERROR while stepping; anything else is a real database failure and rethrown.
+template <typename Fn>
+auto as_query_error(const std::string& match, Fn&& fn) -> decltype(fn()) {
   try {
-    while (query.executeStep()) {
-      Store::CaptionHit hit;
-      hit.paper_id = query.getColumn(0).getString();
-      hit.order = query.getColumn(1).getInt();
-      hit.snippet = query.getColumn(2).getString();
-      hit.score = query.getColumn(3).getDouble();
-      hits.push_back(std::move(hit));
-    }
+    return fn();
   } catch (const SQLite::Exception& e) {
-    // FTS5 reports a malformed MATCH expression (unbalanced quote, bare operator, unknown column)
-    // as a plain SQLITE_ERROR while stepping; anything else is a real database failure.
     if (e.getErrorCode() == SQLITE_ERROR) {
-      return Status(ErrorCode::kInvalidArgument, "bad search query '" + match + "': " + e.what());
+      std::string message = "bad search query '" + match + "': " + e.what();
+      if (message.find("syntax error") != std::string::npos) {
+        message +=
+            " (put words holding punctuation in double quotes: \"hep-ph/0703990\", "
+            "\"x-ray\")";
+      }
+      return Status(ErrorCode::kInvalidArgument, message);
     }
     throw;
   }
-  return hits;
+}
+
+}  // namespace
+
+Result<Store::SearchResults> search_documents(SQLite::Database& db,
+                                              const Store::SearchRequest& request) {
+  if (request.limit < 1 || request.limit > 10000) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "search limit must be 1..10000, got " + std::to_string(request.limit));
+  }
+  if (request.offset < 0) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "search offset must be >= 0, got " + std::to_string(request.offset));
+  }
+  if (request.match.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Status(ErrorCode::kInvalidArgument, "the search query is empty");
+  }
+  return as_query_error(request.match, [&]() -> Result<Store::SearchResults> {
+    Store::SearchResults results;
+    // Without a licence filter the count and the ranking need the index alone; joins are made
+    // for the page's rows only (a common word matches most of a large mesh).
+    const bool filtered = !request.license.empty();
+    SQLite::Statement count(
+        db, filtered ? std::string("SELECT count(*) FROM search_fts "
+                                   "JOIN files f ON f.file_id = search_fts.rowid "
+                                   "JOIN paper_info pi ON pi.paper_id = f.paper_id "
+                                   "WHERE search_fts MATCH ?1 AND ") +
+                           kLicenseFilter
+                     : std::string("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?1"));
+    count.bind(1, request.match);
+    if (filtered) count.bind(2, request.license);
+    if (count.executeStep()) results.total = count.getColumn(0).getInt64();
+
+    // ORDER BY rank lets FTS5 sort by bm25 (weights set in schema.cc) itself; snippet() is then
+    // computed only for the rows returned. rowid breaks ties so that pages are stable.
+    const std::string page =
+        filtered
+            ? std::string(
+                  "SELECT search_fts.rowid AS file_id, search_fts.rank AS rank "
+                  "FROM search_fts JOIN files f ON f.file_id = search_fts.rowid "
+                  "JOIN paper_info pi ON pi.paper_id = f.paper_id "
+                  "WHERE search_fts MATCH ?1 AND ") +
+                  kLicenseFilter + " ORDER BY search_fts.rank, search_fts.rowid LIMIT ?3 OFFSET ?4"
+            : "SELECT rowid AS file_id, rank FROM search_fts WHERE search_fts MATCH ?1 "
+              "ORDER BY rank, rowid LIMIT ?3 OFFSET ?4";
+    SQLite::Statement query(db,
+                            "SELECT f.file_id, f.paper_id, f.path, pi.title, pi.described_by, "
+                            "(SELECT min(fig.ord) FROM figure_graphics g JOIN figures fig "
+                            " ON fig.figure_id = g.figure_id "
+                            " WHERE g.paper_id = f.paper_id AND g.resolved_path = f.path), "
+                            "snippet(search_fts, -1, '[', ']', '…', 16), "
+                            "snippet(search_fts, 3, '[', ']', '…', 24), -hits.rank "
+                            "FROM (" +
+                                page +
+                                ") hits JOIN search_fts ON search_fts.rowid = hits.file_id "
+                                "JOIN files f ON f.file_id = hits.file_id "
+                                "JOIN paper_info pi ON pi.paper_id = f.paper_id "
+                                "WHERE search_fts MATCH ?1 ORDER BY hits.rank, hits.file_id");
+    query.bind(1, request.match);
+    if (filtered) query.bind(2, request.license);
+    query.bind(3, request.limit);
+    query.bind(4, request.offset);
+    while (query.executeStep()) {
+      Store::SearchHit hit;
+      hit.file_id = query.getColumn(0).getInt64();
+      hit.paper_id = query.getColumn(1).getString();
+      hit.path = query.getColumn(2).getString();
+      hit.title = query.getColumn(3).getString();
+      hit.described_by = query.getColumn(4).getString();
+      hit.figure_order = query.getColumn(5).isNull() ? 0 : query.getColumn(5).getInt();
+      hit.snippet = query.getColumn(6).getString();
+      hit.caption = query.getColumn(7).getString();
+      hit.score = query.getColumn(8).getDouble();
+      results.hits.push_back(std::move(hit));
+    }
+    return results;
+  });
 }
 
 }  // namespace imagemesh::store

@@ -6,6 +6,7 @@
 #include <string>
 #include <system_error>
 
+#include "store/metadata_writer.h"
 #include "store/paper_writer.h"
 #include "store/queries.h"
 #include "store/schema.h"
@@ -30,7 +31,9 @@ void configure(SQLite::Database& db) {
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::unique_ptr<SQLite::Database> db, bool writable)
-      : db_(std::move(db)), writer_(writable ? std::make_unique<PaperWriter>(*db_) : nullptr) {}
+      : db_(std::move(db)),
+        writer_(writable ? std::make_unique<PaperWriter>(*db_) : nullptr),
+        metadata_writer_(writable ? std::make_unique<MetadataWriter>(*db_) : nullptr) {}
 
   Result<std::unordered_map<std::string, std::string>> consumed_sources() override {
     return guarded(
@@ -143,9 +146,49 @@ class SqliteStore final : public Store {
     });
   }
 
-  Result<std::vector<CaptionHit>> search_captions(const std::string& match, int limit) override {
-    return guarded("searching captions", [&]() -> Result<std::vector<CaptionHit>> {
-      return search_caption_documents(*db_, match, limit);
+  Status write_metadata(const std::vector<MetadataRecord>& records, const std::string& source,
+                        const HarvestCheckpoint* checkpoint, MetadataWriteCounts* counts) override {
+    IM_RETURN_IF_ERROR(require_writable("write_metadata"));
+    MetadataWriteCounts written;
+    Status status =
+        guarded("writing " + std::to_string(records.size()) + " metadata records", [&]() -> Status {
+          WriteTransaction transaction(*db_);
+          metadata_writer_->write_batch(records, source, &written);
+          if (checkpoint) metadata_writer_->write_checkpoint(*checkpoint);
+          transaction.commit();
+          return Status::Ok();
+        });
+    if (!status.ok()) return status;
+    if (counts) {
+      counts->inserted += written.inserted;
+      counts->updated += written.updated;
+      counts->unchanged += written.unchanged;
+      counts->kept_stored += written.kept_stored;
+      counts->deleted += written.deleted;
+      counts->papers_reindexed += written.papers_reindexed;
+    }
+    return Status::Ok();
+  }
+
+  Result<std::optional<HarvestCheckpoint>> harvest_checkpoint(
+      const std::string& harvest_key) override {
+    return guarded("reading the harvest checkpoint",
+                   [&]() -> Result<std::optional<HarvestCheckpoint>> {
+                     return read_harvest_checkpoint(*db_, harvest_key);
+                   });
+  }
+
+  Result<MetadataSummary> metadata_summary() override {
+    return guarded("summarising metadata", [&]() -> Result<MetadataSummary> {
+      ReadSnapshot snapshot(*db_);
+      return read_metadata_summary(*db_);
+    });
+  }
+
+  Result<SearchResults> search(const SearchRequest& request) override {
+    return guarded("searching", [&]() -> Result<SearchResults> {
+      ReadSnapshot snapshot(*db_);  // the count and the page agree
+      return search_documents(*db_, request);
     });
   }
 
@@ -166,6 +209,7 @@ class SqliteStore final : public Store {
   // Declared before writer_: the writer's prepared statements must be finalised first.
   std::unique_ptr<SQLite::Database> db_;
   std::unique_ptr<PaperWriter> writer_;
+  std::unique_ptr<MetadataWriter> metadata_writer_;
 };
 
 }  // namespace
@@ -189,8 +233,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& mesh_dir) {
     // writes hundreds of MB, and on a busy disk the fsyncs cost more than the inserts.
     db->exec("PRAGMA wal_autocheckpoint = 10000");
     IM_ASSIGN_OR_RETURN(int version, schema::stored_version(*db));
-    (void)version;  // every version up to kSchemaVersion is brought up to date by apply()
-    schema::apply(*db);
+    schema::apply(*db, version);
     return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db), true));
   });
 }

@@ -1,6 +1,7 @@
 // The mesh database: one SQLite file (WAL) in the mesh folder holding papers, files, image blobs,
-// figures, sub-figures, figure->file links, unresolved references, runs and per-item errors, with
-// an FTS5 index over captions. Schema: docs/schema.md. The only module that speaks SQL.
+// figures, sub-figures, figure->file links, unresolved references, runs and per-item errors, arXiv
+// metadata records, and one FTS5 index over every image's text. Schema: docs/schema.md. The only
+// module that speaks SQL.
 //
 // Threading: a Store is used by one thread at a time (the pipeline's writer thread). Readers in
 // other processes see committed batches only (WAL).
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -67,9 +69,9 @@ class Store {
                               const ItemError& error) = 0;
 
   // Exports as JSON lines or CSV to `out` (see docs/export.md). `what` is "figures", "images",
-  // "papers" or "errors"; `format` is "jsonl" or "csv"; anything else is kInvalidArgument naming
-  // the valid values. Rows are ordered by paper id then position, so two databases with the same
-  // content export identical bytes.
+  // "papers", "metadata" or "errors"; `format` is "jsonl" or "csv"; anything else is
+  // kInvalidArgument naming the valid values. Rows are ordered by paper id then position, so two
+  // databases with the same content export identical bytes.
   virtual Status export_rows(const std::string& what, const std::string& format,
                              std::ostream& out) = 0;
 
@@ -82,17 +84,73 @@ class Store {
   };
   virtual Result<Counts> counts() = 0;
 
-  // Full-text search over figure and sub-figure captions and labels (FTS5 MATCH syntax), best
-  // first by bm25. One hit per matching caption document, so a figure can appear twice (its own
-  // caption and a sub-figure's). `snippet` marks matched terms as [term]; `score` is -bm25 (higher
-  // is better). A malformed query or a limit < 1 is kInvalidArgument with SQLite's message.
-  struct CaptionHit {
-    std::string paper_id;
-    int order = 0;
-    std::string snippet;
-    double score = 0;
+  // --- arXiv metadata (docs/metadata.md) ---
+
+  // What write_metadata() did, record by record (added to, so one struct can sum many batches).
+  struct MetadataWriteCounts {
+    int64_t inserted = 0;          // a paper id seen for the first time
+    int64_t updated = 0;           // replaced an older (or less complete) stored record
+    int64_t unchanged = 0;         // the identical record was already stored
+    int64_t kept_stored = 0;       // the stored one is newer or more complete: this one not written
+    int64_t deleted = 0;           // of inserted + updated: deletions (tombstones)
+    int64_t papers_reindexed = 0;  // papers in the mesh whose search documents changed
   };
-  virtual Result<std::vector<CaptionHit>> search_captions(const std::string& match, int limit) = 0;
+
+  // Where an OAI-PMH harvest got to. `harvest_key` names the list (endpoint and request);
+  // `token` is the resumption token to continue with, "" once `complete`.
+  struct HarvestCheckpoint {
+    std::string harvest_key, endpoint, request, token;
+    int64_t pages = 0, records = 0;
+    bool complete = false;
+  };
+
+  // Writes metadata records in ONE transaction, with `checkpoint` (optional) in the same one, so
+  // a harvest killed at any point resumes from a token whose records are stored. Per record: the
+  // newer datestamp wins; on the same day a deletion, then a record listing versions, wins; the
+  // identical record is a no-op. `source` (file or endpoint) is kept per record.
+  virtual Status write_metadata(const std::vector<MetadataRecord>& records,
+                                const std::string& source, const HarvestCheckpoint* checkpoint,
+                                MetadataWriteCounts* counts) = 0;
+
+  // The stored checkpoint of a harvest, or nullopt if there is none.
+  virtual Result<std::optional<HarvestCheckpoint>> harvest_checkpoint(
+      const std::string& harvest_key) = 0;
+
+  struct MetadataSummary {
+    int64_t records = 0, deleted = 0;
+    // Papers in the mesh by what describes them (paper_info.described_by).
+    int64_t papers_arxiv = 0, papers_latex = 0, papers_withdrawn = 0;
+    std::vector<std::pair<std::string, int64_t>> by_license;  // of live records, most first
+    std::vector<std::pair<std::string, int64_t>> by_archive;  // primary archive, most first
+  };
+  virtual Result<MetadataSummary> metadata_summary() = 0;
+
+  // --- search (docs/search.md) ---
+
+  // One FTS5 query over every image file's documents: columns title, authors, abstract, caption,
+  // label, file, creator. FTS5 syntax: words, "phrases", prefix*, AND/OR/NOT, NEAR, column
+  // filters (caption: rotation). `license` (optional) keeps papers whose licence name or family
+  // is this ("CC BY" or "CC BY 4.0"; "none" = the record says no licence), case-insensitive.
+  struct SearchRequest {
+    std::string match;
+    std::string license;
+    int limit = 20;  // 1..10000
+    int offset = 0;  // >= 0; pages are stable (score, then file_id)
+  };
+  struct SearchHit {
+    int64_t file_id = 0;
+    std::string paper_id, path, title, described_by;
+    int figure_order = 0;  // the first figure that includes the file; 0 = no figure does
+    std::string snippet;   // best-matching column, matches marked [like this]
+    std::string caption;   // the caption's snippet ("" when the image has no caption)
+    double score = 0;      // -bm25 with column weights: higher is better
+  };
+  struct SearchResults {
+    int64_t total = 0;  // every matching image, not only this page
+    std::vector<SearchHit> hits;
+  };
+  // A malformed query, a bad limit or offset is kInvalidArgument with the reason.
+  virtual Result<SearchResults> search(const SearchRequest& request) = 0;
 
   // Converted (or failed) blobs for looking at them, e.g. as a contact sheet: one entry per blob,
   // named by its first file (paper id, path), ordered by format, then paper id and path.

@@ -108,7 +108,7 @@ TEST_F(StoreExport, ImagesAndPapersExactJson) {
       "\n");
   EXPECT_EQ(
       export_of("papers"),
-      R"({"paper":"1305.5590","id_kind":"arxiv-new","version":2,"yymm":"1305","source_kind":"tar","origin":"/corpus/a.tar:1305/1305.5590.gz","engine":"pdflatex","title":"Paper 1305.5590","authors":["A. Author","B. Author"],"abstract":"About 1305.5590","n_files":3,"n_images":2,"n_figures":3})"
+      R"({"paper":"1305.5590","id_kind":"arxiv-new","version":2,"yymm":"1305","source_kind":"tar","origin":"/corpus/a.tar:1305/1305.5590.gz","engine":"pdflatex","described_by":"latex","title":"Paper 1305.5590","authors":["A. Author","B. Author"],"abstract":"About 1305.5590","date":"2013-05","date_from":"id-month","primary_category":null,"categories":[],"license":null,"doi":null,"journal_ref":null,"n_files":3,"n_images":2,"n_figures":3})"
       "\n");
   EXPECT_EQ(export_of("images", "csv"),
             "paper,path,sha256,size,format,width_px,height_px,width_pt,height_pt,pages,creator,"
@@ -117,10 +117,11 @@ TEST_F(StoreExport, ImagesAndPapersExactJson) {
             "1305.5590,figs/left.pdf,blob-left,300,pdf,,,595.5,842.0,1,matplotlib,,true,,,,,,,\r\n"
             "1305.5590,figs/unused.png,blob-unused,200,png,10,20,,,,,rgb,false,,,,,,,\r\n");
   EXPECT_EQ(export_of("papers", "csv"),
-            "paper,id_kind,version,yymm,source_kind,origin,engine,title,authors,abstract,n_files,"
+            "paper,id_kind,version,yymm,source_kind,origin,engine,described_by,title,authors,"
+            "abstract,date,date_from,primary_category,categories,license,doi,journal_ref,n_files,"
             "n_images,n_figures\r\n"
-            "1305.5590,arxiv-new,2,1305,tar,/corpus/a.tar:1305/1305.5590.gz,pdflatex,"
-            "Paper 1305.5590,A. Author|B. Author,About 1305.5590,3,2,3\r\n");
+            "1305.5590,arxiv-new,2,1305,tar,/corpus/a.tar:1305/1305.5590.gz,pdflatex,latex,"
+            "Paper 1305.5590,A. Author|B. Author,About 1305.5590,2013-05,id-month,,,,,,3,2,3\r\n");
 }
 
 TEST_F(StoreExport, ErrorsExport) {
@@ -193,7 +194,8 @@ TEST_F(StoreExport, UnknownWhatOrFormatListsTheValidValues) {
   std::ostringstream out;
   Status bad_what = store_->export_rows("blobs", "jsonl", out);
   EXPECT_EQ(bad_what.code(), ErrorCode::kInvalidArgument);
-  EXPECT_NE(bad_what.message().find("figures, images, papers, errors"), std::string::npos);
+  EXPECT_NE(bad_what.message().find("figures, images, papers, metadata, errors"),
+            std::string::npos);
   Status bad_format = store_->export_rows("figures", "xml", out);
   EXPECT_EQ(bad_format.code(), ErrorCode::kInvalidArgument);
   EXPECT_NE(bad_format.message().find("jsonl, csv"), std::string::npos);

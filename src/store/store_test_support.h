@@ -94,14 +94,16 @@ inline std::unique_ptr<Store> open_or_die(const std::string& mesh_dir) {
   return std::move(store).value();
 }
 
-// Every row of every table (FTS shadow tables included), in a fixed order, as text. Tables in
-// `skip` are left out.
+// Every row of every table, in a fixed order, as text. Tables in `skip` are left out, and so is
+// the search index, whose pages depend on the order of writes: dump_search_index() compares what
+// it holds.
 inline std::string dump_tables(const std::string& mesh_dir,
                                const std::vector<std::string>& skip = {}) {
   SQLite::Database db(mesh_dir + "/mesh.db", SQLite::OPEN_READONLY);
-  SQLite::Statement tables(db,
-                           "SELECT name FROM sqlite_schema WHERE type = 'table' AND "
-                           "name NOT LIKE 'sqlite_%' AND name <> 'caption_fts' ORDER BY name");
+  SQLite::Statement tables(
+      db,
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND "
+      "name NOT LIKE 'sqlite_%' AND name NOT LIKE 'search_fts%' ORDER BY name");
   std::ostringstream out;
   while (tables.executeStep()) {
     const std::string name = tables.getColumn(0).getString();
@@ -123,6 +125,49 @@ inline std::string dump_tables(const std::string& mesh_dir,
     }
   }
   return out.str();
+}
+
+// Every token the search index holds (term, document, column, position), one per line.
+inline std::string dump_search_index(SQLite::Database& db) {
+  db.exec(
+      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING "
+      "fts5vocab(main, search_fts, instance)");
+  SQLite::Statement rows(db,
+                         "SELECT term, doc, col, offset FROM temp.search_vocab "
+                         "ORDER BY term, doc, col, offset");
+  std::ostringstream out;
+  while (rows.executeStep()) {
+    out << rows.getColumn(0).getString() << ' ' << rows.getColumn(1).getInt64() << ' '
+        << rows.getColumn(2).getString() << ' ' << rows.getColumn(3).getInt64() << '\n';
+  }
+  return out.str();
+}
+
+// Whether the search index (maintained incrementally by the writers) holds exactly what a rebuild
+// from the search_documents view would: the external-content contract of schema.cc. The rebuild
+// is rolled back, so the mesh is left as it was. Returns "" when they agree, else a description.
+inline std::string search_index_disagreement(const std::string& mesh_dir) {
+  SQLite::Database db(mesh_dir + "/mesh.db", SQLite::OPEN_READWRITE);
+  const std::string maintained = dump_search_index(db);
+  db.exec("BEGIN");
+  db.exec("INSERT INTO search_fts(search_fts) VALUES ('rebuild')");
+  const std::string rebuilt = dump_search_index(db);
+  db.exec("ROLLBACK");
+  if (maintained == rebuilt) return "";
+  return "maintained index (" + std::to_string(maintained.size()) +
+         " bytes of tokens) differs from a rebuild (" + std::to_string(rebuilt.size()) + " bytes)";
+}
+
+// A paper whose figure N (1-based) includes fig<N>.png and has captions[N-1] as its caption.
+inline PaperRecord paper_with_captions(const std::string& id,
+                                       const std::vector<std::string>& captions, int version = 1) {
+  PaperRecord out =
+      paper(id, version, "src:" + id + "v" + std::to_string(version),
+            "sha:" + id + "v" + std::to_string(version), static_cast<int>(captions.size()));
+  for (size_t i = 0; i < captions.size(); ++i) {
+    out.figures[i].caption_text = out.figures[i].caption_tex = captions[i];
+  }
+  return out;
 }
 
 }  // namespace imagemesh::store::testing

@@ -73,12 +73,12 @@ TEST_F(StoreWrite, NewerVersionReplacesEveryRowOfTheOld) {
   EXPECT_EQ(c.blobs, 3) << "blobs are facts about bytes and outlive the files that held them";
   EXPECT_NE(export_of("papers").find("\"version\":2"), std::string::npos);
 
-  auto old_caption = store_->search_captions("\"Caption 3\"", 10);
+  auto old_caption = store_->search({"\"Caption 3\"", "", 10, 0});
   ASSERT_TRUE(old_caption.ok());
-  EXPECT_TRUE(old_caption->empty()) << "FTS documents of deleted figures are deleted";
-  auto new_caption = store_->search_captions("replacement", 10);
+  EXPECT_EQ(old_caption->total, 0) << "search documents of deleted files are deleted";
+  auto new_caption = store_->search({"replacement", "", 10, 0});
   ASSERT_TRUE(new_caption.ok());
-  EXPECT_EQ(new_caption->size(), 1u);
+  EXPECT_EQ(new_caption->total, 1);
 
   auto consumed = store_->consumed_sources();
   ASSERT_TRUE(consumed.ok());
@@ -286,7 +286,7 @@ TEST(StoreOpen, CreatesTheFolderInWalMode) {
   EXPECT_TRUE(std::filesystem::exists(mesh + "/mesh.db"));
   SQLite::Database db(mesh + "/mesh.db", SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
-  EXPECT_EQ(db.execAndGet("SELECT value FROM meta WHERE key = 'schema_version'").getString(), "1");
+  EXPECT_EQ(db.execAndGet("SELECT value FROM meta WHERE key = 'schema_version'").getString(), "2");
 }
 
 TEST(StoreOpen, RefusesANewerSchema) {
