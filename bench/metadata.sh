@@ -15,7 +15,10 @@ python3 bench/make_snapshot.py --records "$records" --out "$snapshot"
 size_mb=$(du -m "$snapshot" | cut -f1)
 
 # Prints "<seconds> <peak RSS in MB>" of a command (its stdout goes to $work/last.out).
+# `sync` first: the previous workload's dirty pages (GBs of SQLite) must not be written back
+# during the next one.
 measure() {
+  sync
   python3 - "$work/last.out" "$@" <<'PY'
 import resource, subprocess, sys, time
 out = open(sys.argv[1], "w")

@@ -3,18 +3,10 @@
 #include <cctype>
 #include <utility>
 
+#include "core/utf8.h"
+
 namespace imagemesh {
 namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 bool consume(std::string_view& text, std::string_view prefix) {
   if (!text.starts_with(prefix)) return false;
@@ -38,7 +30,7 @@ std::pair<std::string_view, std::string_view> split_path(std::string_view path) 
 }  // namespace
 
 ArxivLicense arxiv_license(std::string_view url) {
-  const std::string_view original = trim(url);
+  const std::string_view original = trim_ascii_space(url);
   if (original.empty()) return {"none", "none"};
   std::string_view rest = original;
   if (!consume(rest, "http://")) consume(rest, "https://");

@@ -108,5 +108,12 @@ TEST(Utf8, EncodesAndValidates) {
   EXPECT_EQ(utf8_sequence_length("\xE2\x82\xAC", 0), 3u);
 }
 
+TEST(Utf8, TrimsAsciiSpaceOnly) {
+  EXPECT_EQ(trim_ascii_space(" \t a b \r\n"), "a b");
+  EXPECT_EQ(trim_ascii_space("\n\v\f"), "");
+  EXPECT_EQ(trim_ascii_space(""), "");
+  EXPECT_EQ(trim_ascii_space("\xC2\xA0x"), "\xC2\xA0x") << "a no-break space is not layout";
+}
+
 }  // namespace
 }  // namespace imagemesh

@@ -16,4 +16,7 @@ size_t utf8_sequence_length(std::string_view text, size_t i);
 
 bool is_valid_utf8(std::string_view text);
 
+// `text` without leading and trailing ASCII white space (space, \t, \n, \v, \f, \r).
+std::string_view trim_ascii_space(std::string_view text);
+
 }  // namespace imagemesh

@@ -11,6 +11,8 @@
 #include <thread>
 #include <utility>
 
+#include "core/utf8.h"
+
 namespace imagemesh::ingest {
 namespace {
 
@@ -56,16 +58,6 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto* response = static_cast<Response*>(user);
   const size_t bytes = size * count;
@@ -87,7 +79,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     response->retry_after.reset();
     response->body.clear();
   } else if (const size_t colon = line.find(':'); colon != std::string_view::npos) {
-    if (iequals(trim(line.substr(0, colon)), "Retry-After")) {
+    if (iequals(trim_ascii_space(line.substr(0, colon)), "Retry-After")) {
       response->retry_after = parse_retry_after(line.substr(colon + 1), std::time(nullptr));
     }
   }
@@ -257,7 +249,7 @@ std::string escaped(std::string_view text) {
 }  // namespace
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, std::time_t now) {
-  value = trim(value);
+  value = trim_ascii_space(value);
   if (value.empty()) return std::nullopt;
   if (std::all_of(value.begin(), value.end(),
                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {

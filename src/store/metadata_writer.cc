@@ -163,14 +163,7 @@ void MetadataWriter::write_batch(const std::vector<MetadataRecord>& records,
     const int added = in_mesh ? search_index_.add_paper(record.id.id) : 0;
     if (removed > 0 || added > 0) ++local.papers_reindexed;
   }
-  if (counts) {
-    counts->inserted += local.inserted;
-    counts->updated += local.updated;
-    counts->unchanged += local.unchanged;
-    counts->kept_stored += local.kept_stored;
-    counts->deleted += local.deleted;
-    counts->papers_reindexed += local.papers_reindexed;
-  }
+  if (counts) *counts += local;
 }
 
 bool MetadataWriter::paper_in_mesh(const std::string& paper_id) {

@@ -159,15 +159,18 @@ class SqliteStore final : public Store {
           return Status::Ok();
         });
     if (!status.ok()) return status;
-    if (counts) {
-      counts->inserted += written.inserted;
-      counts->updated += written.updated;
-      counts->unchanged += written.unchanged;
-      counts->kept_stored += written.kept_stored;
-      counts->deleted += written.deleted;
-      counts->papers_reindexed += written.papers_reindexed;
-    }
+    if (counts) *counts += written;
     return Status::Ok();
+  }
+
+  Status begin_bulk_writes() override {
+    IM_RETURN_IF_ERROR(require_writable("begin_bulk_writes"));
+    return set_journal_mode("delete");
+  }
+
+  Status end_bulk_writes() override {
+    IM_RETURN_IF_ERROR(require_writable("end_bulk_writes"));
+    return set_journal_mode("wal");
   }
 
   Result<std::optional<HarvestCheckpoint>> harvest_checkpoint(
@@ -200,6 +203,21 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Leaving WAL needs the database to itself: SQLite answers "database is locked" (after the busy
+  // timeout) when another connection is open, and the mode stays as it was.
+  Status set_journal_mode(const std::string& mode) {
+    return guarded("switching the journal to " + mode, [&]() -> Status {
+      SQLite::Statement pragma(*db_, "PRAGMA journal_mode = " + mode);
+      pragma.executeStep();
+      const std::string now = pragma.getColumn(0).getString();
+      if (now != mode) {
+        return Status(ErrorCode::kIo, "the journal stayed '" + now + "' instead of '" + mode +
+                                          "' (another process has the mesh open?)");
+      }
+      return Status::Ok();
+    });
+  }
+
   Status require_writable(const char* operation) const {
     if (writer_) return Status::Ok();
     return Status(ErrorCode::kInvalidArgument,

@@ -94,6 +94,15 @@ class Store {
     int64_t kept_stored = 0;       // the stored one is newer or more complete: this one not written
     int64_t deleted = 0;           // of inserted + updated: deletions (tombstones)
     int64_t papers_reindexed = 0;  // papers in the mesh whose search documents changed
+    MetadataWriteCounts& operator+=(const MetadataWriteCounts& other) {
+      inserted += other.inserted;
+      updated += other.updated;
+      unchanged += other.unchanged;
+      kept_stored += other.kept_stored;
+      deleted += other.deleted;
+      papers_reindexed += other.papers_reindexed;
+      return *this;
+    }
   };
 
   // Where an OAI-PMH harvest got to. `harvest_key` names the list (endpoint and request);
@@ -111,6 +120,16 @@ class Store {
   virtual Status write_metadata(const std::vector<MetadataRecord>& records,
                                 const std::string& source, const HarvestCheckpoint* checkpoint,
                                 MetadataWriteCounts* counts) = 0;
+
+  // Bulk mode, for a long write job that is the mesh's only user (a metadata import): the journal
+  // switches from WAL to a rollback journal, which writes the pages a bulk load appends once
+  // instead of twice (WAL, then checkpoint): 1.4x the import rate, measured. Commits stay atomic
+  // and a killed process leaves a journal that the next open rolls back. Other processes block
+  // while a batch commits. Fails (kIo, nothing changed) when another connection has the mesh open
+  // (the explorer, a search): the caller then goes on in WAL mode. end_bulk_writes() returns to
+  // WAL; so does the next Store::open after a crash.
+  virtual Status begin_bulk_writes() = 0;
+  virtual Status end_bulk_writes() = 0;
 
   // The stored checkpoint of a harvest, or nullopt if there is none.
   virtual Result<std::optional<HarvestCheckpoint>> harvest_checkpoint(

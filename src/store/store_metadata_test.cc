@@ -246,3 +246,42 @@ TEST_F(StoreMetadata, MetadataExportListsEveryRecord) {
 
 }  // namespace
 }  // namespace imagemesh::store
+
+namespace imagemesh::store {
+namespace {
+
+TEST(StoreBulkWrites, RollbackJournalWhileAloneThenWalAgain) {
+  imagemesh::testing::ScratchDir scratch("store-bulk");
+  const std::string mesh = scratch.str() + "/mesh";
+  auto store = testing::open_or_die(mesh);
+  auto journal_mode = [&] {
+    SQLite::Database db(mesh + "/mesh.db", SQLite::OPEN_READONLY);
+    return db.execAndGet("PRAGMA journal_mode").getString();
+  };
+  ASSERT_TRUE(store->begin_bulk_writes().ok());
+  EXPECT_EQ(journal_mode(), "delete");
+  ASSERT_TRUE(
+      store->write_metadata({record("2001.00001", "2020-01-05", "Bulk")}, "t", nullptr, nullptr)
+          .ok());
+  ASSERT_TRUE(store->end_bulk_writes().ok());
+  EXPECT_EQ(journal_mode(), "wal");
+  auto summary = store->metadata_summary();
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->records, 1);
+
+  // Another connection with a read open: the switch is refused and the mode stays WAL.
+  SQLite::Database reader(mesh + "/mesh.db", SQLite::OPEN_READONLY);
+  reader.exec("BEGIN");
+  reader.execAndGet("SELECT count(*) FROM metadata");
+  Status refused = store->begin_bulk_writes();
+  EXPECT_FALSE(refused.ok());
+  reader.exec("ROLLBACK");
+  EXPECT_EQ(journal_mode(), "wal");
+  EXPECT_TRUE(
+      store->write_metadata({record("2001.00002", "2020-01-05", "WAL")}, "t", nullptr, nullptr)
+          .ok())
+      << "the store goes on in WAL mode";
+}
+
+}  // namespace
+}  // namespace imagemesh::store
