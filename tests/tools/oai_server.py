@@ -209,13 +209,15 @@ class Handler(BaseHTTPRequestHandler):
         if gzipped:
             body = gzip.compress(body)
             headers["Content-Encoding"] = "gzip"
+        # Logged before the answer goes out: a client that has its answer may read the log at
+        # once (the tests do), and must find the request there.
+        self.server.state.write_log(f"{self.path} {status}" + (" gzip" if gzipped else ""))
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, str(value))
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-        self.server.state.write_log(f"{self.path} {status}" + (" gzip" if gzipped else ""))
 
 
 def request_element(args, endpoint):
