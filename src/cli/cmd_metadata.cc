@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <thread>
 
 #include "cli/commands.h"
@@ -60,14 +61,15 @@ int run_import(const ImportArgs& args) {
   options.batch_records = args.batch;
   options.cancel = &cancel_on_signal.flag();
   std::unique_ptr<ProgressBar> progress;
+  int64_t shown_records = 0;  // what the bar has been told so far; it takes increments
+  uint64_t shown_bytes = 0;
   if (!args.no_progress && isatty(STDERR_FILENO) == 1) {
     progress = std::make_unique<ProgressBar>("metadata", "records", 0);
-    options.on_progress = [&progress, last_records = int64_t{0}, last_bytes = uint64_t{0}](
-                              int64_t records, uint64_t bytes) mutable {
-      progress->advance(static_cast<uint64_t>(records - last_records));
-      progress->advance_bytes(bytes - last_bytes);
-      last_records = records;
-      last_bytes = bytes;
+    options.on_progress = [&](int64_t records, uint64_t bytes) {
+      progress->advance(static_cast<uint64_t>(records - shown_records));
+      progress->advance_bytes(bytes - shown_bytes);
+      shown_records = records;
+      shown_bytes = bytes;
     };
   }
   // A bulk load alone with the mesh writes each page once instead of twice (Store docs).
@@ -299,6 +301,17 @@ int run_stats(const std::string& mesh_dir) {
 
 }  // namespace
 
+// OAI-PMH datestamps: day granularity, or seconds (YYYY-MM-DDThh:mm:ssZ).
+const CLI::Validator kOaiDate(
+    [](std::string& text) -> std::string {
+      static const std::regex kDate(R"(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?)");
+      return std::regex_match(text, kDate)
+                 ? std::string()
+                 : "'" + text +
+                       "' is not an OAI-PMH date: use YYYY-MM-DD (or YYYY-MM-DDThh:mm:ssZ)";
+    },
+    "DATE");
+
 void add_metadata_command(CLI::App& app, Action* action) {
   auto* metadata = app.add_subcommand(
       "metadata", "arXiv metadata: import snapshot or OAI-PMH files, harvest OAI-PMH, statistics");
@@ -306,70 +319,69 @@ void add_metadata_command(CLI::App& app, Action* action) {
   metadata->footer("Records, rules and formats: docs/metadata.md.");
 
   auto import_args = std::make_shared<ImportArgs>();
-  auto* import = metadata->add_subcommand(
+  auto* import_command = metadata->add_subcommand(
       "import", "Import arXiv metadata files: the JSON-lines snapshot and OAI-PMH responses");
-  import->footer(
+  import_command->footer(
       "Files may be plain or compressed (gzip, bzip2, xz) and are recognised by content. The "
       "newer record of a paper wins; re-importing a file changes nothing; malformed records are "
       "counted and skipped. Ctrl-C stops after the current batch.\n"
       "Example: imagemesh metadata import --mesh mesh/ arxiv-metadata-oai-snapshot.json.gz");
-  import->add_option("--mesh", import_args->mesh_dir, "Mesh folder (created if missing)")
+  import_command->add_option("--mesh", import_args->mesh_dir, "Mesh folder (created if missing)")
       ->required();
-  import->add_option("files", import_args->files, "Snapshot (.json/.jsonl[.gz]) or OAI XML files")
+  import_command
+      ->add_option("files", import_args->files, "Snapshot (.json/.jsonl[.gz]) or OAI XML files")
       ->required()
       ->check(CLI::ExistingFile);
-  import->add_option("--batch", import_args->batch, "Records per transaction")
+  import_command->add_option("--batch", import_args->batch, "Records per transaction")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
-  import->add_flag("--json", import_args->json, "Print the summary as JSON");
-  import->add_flag("--no-progress", import_args->no_progress, "No progress bar");
-  import->callback([import_args, action] {
-    *action = [import_args] { return run_import(*import_args);
-};
-}  // namespace imagemesh::cli
-);
+  import_command->add_flag("--json", import_args->json, "Print the summary as JSON");
+  import_command->add_flag("--no-progress", import_args->no_progress, "No progress bar");
+  import_command->callback(
+      [import_args, action] { *action = [import_args] { return run_import(*import_args); }; });
 
-auto harvest_args = std::make_shared<HarvestArgs>();
-auto* harvest = metadata->add_subcommand(
-    "harvest", "Harvest records from an OAI-PMH endpoint (metadataPrefix=arXiv)");
-harvest->footer(
-    "Follows resumption tokens, waits --delay seconds between requests, retries failures with "
-    "backoff and honours 503 Retry-After. Each page is stored with its token: an interrupted "
-    "harvest resumes where it stopped when the same command runs again.\n"
-    "Example: imagemesh metadata harvest --mesh mesh/ --endpoint https://oaipmh.arxiv.org/oai "
-    "--from 2024-01-01 --set cs");
-harvest->add_option("--mesh", harvest_args->mesh_dir, "Mesh folder (created if missing)")
-    ->required();
-harvest->add_option("--endpoint", harvest_args->request.endpoint, "OAI-PMH base URL")->required();
-harvest->add_option("--from", harvest_args->request.from,
-                    "Records changed on or after (YYYY-MM-DD)");
-harvest->add_option("--until", harvest_args->request.until,
-                    "Records changed on or before (YYYY-MM-DD)");
-harvest->add_option("--set", harvest_args->request.set, "OAI set, e.g. cs or physics:hep-ph");
-harvest->add_option("--delay", harvest_args->delay_seconds, "Seconds between requests")
-    ->capture_default_str()
-    ->check(CLI::Range(0.0, 600.0));
-harvest->add_option("--max-attempts", harvest_args->max_attempts, "Attempts per page")
-    ->capture_default_str()
-    ->check(CLI::Range(1, 100));
-harvest
-    ->add_option("--backoff", harvest_args->backoff_seconds,
-                 "First wait after a failure, doubled each time (seconds)")
-    ->capture_default_str()
-    ->check(CLI::Range(0.0, 3600.0));
-harvest->add_flag("--restart", harvest_args->restart,
-                  "Ignore a stored resumption token and harvest the list from its start");
-harvest->callback([harvest_args, action] {
-  *action = [harvest_args] { return run_harvest(*harvest_args); };
-});
+  auto harvest_args = std::make_shared<HarvestArgs>();
+  auto* harvest = metadata->add_subcommand(
+      "harvest", "Harvest records from an OAI-PMH endpoint (metadataPrefix=arXiv)");
+  harvest->footer(
+      "Follows resumption tokens, waits --delay seconds between requests, retries failures with "
+      "backoff and honours 503 Retry-After. Each page is stored with its token: an interrupted "
+      "harvest resumes where it stopped when the same command runs again.\n"
+      "Example: imagemesh metadata harvest --mesh mesh/ --endpoint https://oaipmh.arxiv.org/oai "
+      "--from 2024-01-01 --set cs");
+  harvest->add_option("--mesh", harvest_args->mesh_dir, "Mesh folder (created if missing)")
+      ->required();
+  harvest->add_option("--endpoint", harvest_args->request.endpoint, "OAI-PMH base URL")->required();
+  harvest
+      ->add_option("--from", harvest_args->request.from, "Records changed on or after (YYYY-MM-DD)")
+      ->check(kOaiDate);
+  harvest
+      ->add_option("--until", harvest_args->request.until,
+                   "Records changed on or before (YYYY-MM-DD)")
+      ->check(kOaiDate);
+  harvest->add_option("--set", harvest_args->request.set, "OAI set, e.g. cs or physics:hep-ph");
+  harvest->add_option("--delay", harvest_args->delay_seconds, "Seconds between requests")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 600.0));
+  harvest->add_option("--max-attempts", harvest_args->max_attempts, "Attempts per page")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  harvest
+      ->add_option("--backoff", harvest_args->backoff_seconds,
+                   "First wait after a failure, doubled each time (seconds)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
+  harvest->add_flag("--restart", harvest_args->restart,
+                    "Ignore a stored resumption token and harvest the list from its start");
+  harvest->callback(
+      [harvest_args, action] { *action = [harvest_args] { return run_harvest(*harvest_args); }; });
 
-auto stats_mesh = std::make_shared<std::string>();
-auto* stats =
-    metadata->add_subcommand("stats", "Records, how papers are described, licences and archives");
-stats->add_option("--mesh", *stats_mesh, "Mesh folder")->required();
-stats->callback([stats_mesh, action] {
-  *action = [stats_mesh] { return run_stats(*stats_mesh); };
-});
+  auto stats_mesh = std::make_shared<std::string>();
+  auto* stats =
+      metadata->add_subcommand("stats", "Records, how papers are described, licences and archives");
+  stats->add_option("--mesh", *stats_mesh, "Mesh folder")->required();
+  stats->callback(
+      [stats_mesh, action] { *action = [stats_mesh] { return run_stats(*stats_mesh); }; });
 }
 
 }  // namespace imagemesh::cli

@@ -198,6 +198,10 @@ TEST_F(MetadataCli, HarvestPagesThroughA503AndResumesAfterAnOutage) {
   const std::vector<std::string> pages = {metadata_ + "/oai-listrecords-sample.xml",
                                           metadata_ + "/oai-listrecords-oldstyle.xml"};
   const std::vector<std::string> fast = {"--delay", "0", "--backoff", "0.05"};
+  auto bad_date = run_imagemesh({"metadata", "harvest", "--mesh", mesh_, "--endpoint",
+                                 "http://127.0.0.1:9/oai", "--from", "yesterday"});
+  EXPECT_EQ(bad_date.exit_code, 2) << bad_date.output;
+  EXPECT_NE(bad_date.output.find("not an OAI-PMH date"), std::string::npos) << bad_date.output;
   {
     OaiServer server(scratch_.path() / "busy", pages,
                      {"--page-size", "7", "--fail-503-at-page", "3", "--retry-after", "1"});
