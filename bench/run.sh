@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # imagemesh benchmarks. Prints a table; every workload is compared with a baseline measured in the
 # same run on the same machine (ratios, not absolute times, are what to compare across machines).
-#   bench/run.sh [--runs N] [--only ingest|metadata|thumbnails]
+#   bench/run.sh [--runs N] [--only ingest|metadata|thumbnails|index]
 # Needs ../shared/corpus (says so and exits when absent). The thumbnail baseline needs Debian's
 # ImageMagick, which this script installs when it can (root), as tools/install-deps.sh does.
 set -euo pipefail
@@ -12,7 +12,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
-    *) echo "usage: bench/run.sh [--runs N] [--only ingest|metadata|thumbnails]" >&2; exit 2 ;;
+    *) echo "usage: bench/run.sh [--runs N] [--only ingest|metadata|thumbnails|index]" >&2; exit 2 ;;
   esac
 done
 tools/build.sh release >/dev/null
@@ -20,6 +20,13 @@ bin="$PWD/build/release/imagemesh"
 corpus="${IMAGEMESH_SHARED_CORPUS:-$PWD/../shared/corpus}"
 work=$(mktemp -d /tmp/imagemesh-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+
+# The vector index bench needs no corpus (synthetic vectors), so it runs before the corpus check.
+if [ -z "$only" ] || [ "$only" = "index" ]; then
+  bench/index.sh "$PWD/build/release/bench/imagemesh_index_bench" "$work" \
+    "${IMAGEMESH_BENCH_VECTORS:-1000000}"
+  [ "$only" = "index" ] && exit 0
+fi
 
 now() { date +%s.%N; }
 calc() { awk "BEGIN { print $* }"; }

@@ -20,6 +20,7 @@ rules=(
   '<vips/|imaging'
   '<pugixml\.hpp>|ingest'
   '<curl/|ingest'
+  '<hnswlib/|index'
 )
 
 status=0
