@@ -19,7 +19,8 @@ constexpr const char* kColumns[] = {
     "report_no",       "submitter",      "license_url", "license",
     "license_family",  "source"};
 
-std::string upsert_sql() {
+// INSERT of every column; `on_conflict` decides what an existing paper id does.
+std::string insert_sql(bool update_on_conflict) {
   std::string names, marks, updates;
   for (const char* column : kColumns) {
     const std::string name = column;
@@ -29,8 +30,8 @@ std::string upsert_sql() {
       updates += (updates.empty() ? "" : ", ") + name + " = excluded." + name;
     }
   }
-  return "INSERT INTO metadata(" + names + ") VALUES (" + marks +
-         ") ON CONFLICT(paper_id) DO UPDATE SET " + updates;
+  return "INSERT INTO metadata(" + names + ") VALUES (" + marks + ") ON CONFLICT(paper_id) DO " +
+         (update_on_conflict ? "UPDATE SET " + updates : std::string("NOTHING"));
 }
 
 std::string dump(const nlohmann::json& value) {
@@ -120,7 +121,8 @@ MetadataWriter::MetadataWriter(SQLite::Database& db)
                      "SELECT datestamp, record_hash, deleted, versions <> '[]' FROM metadata "
                      "WHERE paper_id = ?"),
       select_paper_(db, "SELECT 1 FROM papers WHERE paper_id = ?"),
-      upsert_record_(db, upsert_sql()),
+      upsert_record_(db, insert_sql(true)),
+      insert_new_record_(db, insert_sql(false)),
       upsert_checkpoint_(
           db,
           "INSERT INTO harvests(harvest_key, endpoint, request, token, pages, records, complete, "
@@ -139,6 +141,15 @@ void MetadataWriter::write_batch(const std::vector<MetadataRecord>& records,
   for (const auto& record : records) {
     const Columns columns = columns_of(record);
     const std::string hash = record_hash(record, columns);
+    // Most records of a bulk load are new and describe papers whose sources are not in the mesh:
+    // one INSERT that does nothing on an existing id, instead of a SELECT, an upsert and two
+    // queries of the search view.
+    const bool in_mesh = paper_in_mesh(record.id.id);
+    if (!in_mesh && write_record(insert_new_record_, record, columns, hash, source)) {
+      ++local.inserted;
+      if (record.deleted) ++local.deleted;
+      continue;
+    }
     const Decision decision = decide(record, hash);
     switch (decision) {
       case Decision::kUnchanged:
@@ -155,11 +166,8 @@ void MetadataWriter::write_batch(const std::vector<MetadataRecord>& records,
         break;
     }
     if (record.deleted) ++local.deleted;
-    // Most records describe papers whose sources are not in the mesh: one lookup instead of two
-    // queries of the search view.
-    const bool in_mesh = paper_in_mesh(record.id.id);
     const int removed = in_mesh ? search_index_.remove_paper(record.id.id) : 0;
-    write_record(record, columns, hash, source);
+    write_record(upsert_record_, record, columns, hash, source);
     const int added = in_mesh ? search_index_.add_paper(record.id.id) : 0;
     if (removed > 0 || added > 0) ++local.papers_reindexed;
   }
@@ -197,14 +205,15 @@ MetadataWriter::Decision MetadataWriter::decide(const MetadataRecord& record,
   return Decision::kReplace;
 }
 
-void MetadataWriter::write_record(const MetadataRecord& record, const Columns& columns,
-                                  const std::string& hash, const std::string& source) {
+bool MetadataWriter::write_record(SQLite::Statement& statement, const MetadataRecord& record,
+                                  const Columns& columns, const std::string& hash,
+                                  const std::string& source) {
   const std::string id_kind(id_kind_name(record.id.kind));
   const std::string empty;
   const auto& live = [&](const std::string& text) -> const std::string& {
     return record.deleted ? empty : text;
   };
-  auto& upsert = fresh(upsert_record_);
+  auto& upsert = fresh(statement);
   int index = 0;
   auto text = [&](const std::string& value) { upsert.bindNoCopy(++index, value); };
   text(record.id.id);
@@ -233,7 +242,7 @@ void MetadataWriter::write_record(const MetadataRecord& record, const Columns& c
   text(columns.license.name);
   text(columns.license.family);
   text(source);
-  upsert.exec();
+  return upsert.exec() > 0;
 }
 
 void MetadataWriter::write_checkpoint(const Store::HarvestCheckpoint& checkpoint) {

@@ -38,14 +38,17 @@ class MetadataWriter {
  private:
   enum class Decision { kInsert, kReplace, kUnchanged, kKeepStored };
   Decision decide(const MetadataRecord& record, const std::string& hash);
-  void write_record(const MetadataRecord& record, const Columns& columns, const std::string& hash,
-                    const std::string& source);
+  // Binds the record to `statement` (an INSERT of every column) and runs it; true if a row was
+  // written.
+  bool write_record(SQLite::Statement& statement, const MetadataRecord& record,
+                    const Columns& columns, const std::string& hash, const std::string& source);
 
   bool paper_in_mesh(const std::string& paper_id);
 
   SQLite::Statement select_stored_;
   SQLite::Statement select_paper_;
   SQLite::Statement upsert_record_;
+  SQLite::Statement insert_new_record_;
   SQLite::Statement upsert_checkpoint_;
   SearchIndex search_index_;
 };
