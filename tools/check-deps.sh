@@ -21,6 +21,7 @@ rules=(
   '<pugixml\.hpp>|ingest'
   '<curl/|ingest'
   '<hnswlib/|index'
+  '<Eigen/|embed'
 )
 
 status=0

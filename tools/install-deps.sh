@@ -10,7 +10,7 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev sqlite3
   nlohmann-json3-dev libsimdjson-dev libcli11-dev libspdlog-dev libfmt-dev libpugixml-dev
   libcurl4-openssl-dev
-  libhnswlib-dev
+  libhnswlib-dev libeigen3-dev
   libvips-dev libvips-tools ghostscript poppler-utils
   python3
 )
