@@ -16,7 +16,8 @@ size_mb=$(du -m "$snapshot" | cut -f1)
 
 # Prints "<seconds> <peak RSS in MB>" of a command (its stdout goes to $work/last.out).
 # `sync` first: the previous workload's dirty pages (GBs of SQLite) must not be written back
-# during the next one.
+# during the next one. The shared VM drifts by ±20% over minutes (the same 1 M-record import ran
+# at 38k–54k records/s within one hour), so compare the ratio to the baseline of the same run.
 measure() {
   sync
   python3 - "$work/last.out" "$@" <<'PY'
