@@ -12,7 +12,7 @@ packages=(
   libcurl4-openssl-dev
   libhnswlib-dev libeigen3-dev
   libvips-dev libvips-tools ghostscript poppler-utils
-  python3
+  python3 bzip2  # bzip2: the metadata tests compress an input with it
 )
 
 missing=()

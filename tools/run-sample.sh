@@ -15,7 +15,9 @@ rm -rf "$out/sample" "$out/mesh"
 "$bin" metadata import --mesh "$out/mesh" "$out/sample/metadata/sample-snapshot.jsonl"
 echo
 echo "First figures (imagemesh export figures --mesh $out/mesh):"
-"$bin" export figures --mesh "$out/mesh" | head -n 3
+# Written to a file first: `export | head` would end export with SIGPIPE, fatal under pipefail.
+"$bin" export figures --mesh "$out/mesh" -o "$out/figures.jsonl"
+head -n 3 "$out/figures.jsonl"
 echo
 echo "Search over every image (imagemesh search --mesh $out/mesh 'caption:\"dark matter\" OR title:quantum*'):"
 "$bin" search --mesh "$out/mesh" --limit 5 'caption:"dark matter" OR title:quantum*'
