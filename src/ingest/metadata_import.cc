@@ -17,6 +17,9 @@ namespace {
 // Small enough that a stream cut short still delivers what it decompressed before the cut:
 // libarchive fails the whole read call that meets the end of a truncated stream.
 constexpr size_t kReadBlockBytes = 64 << 10;
+// A snapshot line is a few KB (the longest real abstracts are under 10 KB); a longer "line" is a
+// bomb or not a snapshot, and is skipped rather than held in memory.
+constexpr size_t kMaxLineBytes = 16 << 20;
 
 // A file's bytes after decompression, in blocks: libarchive's "raw" format with every filter, so
 // gzip, bzip2, xz and plain files read alike and the compression is recognised by its magic.
@@ -142,6 +145,7 @@ Status import_json_lines(DecompressedFile& input, std::string_view first_block, 
     ParsedChunk chunk;
     SnapshotParser line_parser;
     std::string pending;
+    bool overlong = false;  // inside a line longer than kMaxLineBytes
     int64_t line_number = 0;
     uint64_t bytes = 0;
     auto take_line = [&](std::string_view line) {
@@ -168,7 +172,13 @@ Status import_json_lines(DecompressedFile& input, std::string_view first_block, 
       for (size_t newline = block.find('\n'); newline != std::string_view::npos;
            newline = block.find('\n', start)) {
         std::string_view line = block.substr(start, newline - start);
-        if (!pending.empty()) {
+        if (overlong) {  // the end of a line too long to keep: counted, not parsed
+          ++line_number;
+          chunk.problems.push_back("line " + std::to_string(line_number) + ": longer than " +
+                                   std::to_string(kMaxLineBytes >> 20) +
+                                   " MiB, not a metadata record (skipped)");
+          overlong = false;
+        } else if (!pending.empty()) {
           pending.append(line);
           take_line(pending);
           pending.clear();
@@ -178,7 +188,11 @@ Status import_json_lines(DecompressedFile& input, std::string_view first_block, 
         start = newline + 1;
         if (chunk.records.size() >= options.batch_records && !ship()) return;  // cancelled
       }
-      pending.append(block.substr(start));
+      if (!overlong) pending.append(block.substr(start));
+      if (pending.size() > kMaxLineBytes) {  // a bomb or a binary file: never held whole
+        overlong = true;
+        pending.clear();
+      }
       auto next = input.next();
       if (!next.ok()) {
         read_status = Status(next.status().code(),
@@ -191,7 +205,13 @@ Status import_json_lines(DecompressedFile& input, std::string_view first_block, 
       if (next->empty()) break;
       block = *next;
     }
-    if (!is_blank(pending)) take_line(pending);  // no final newline
+    if (overlong) {
+      chunk.problems.push_back("line " + std::to_string(line_number + 1) + ": longer than " +
+                               std::to_string(kMaxLineBytes >> 20) +
+                               " MiB, not a metadata record (skipped)");
+    } else if (!is_blank(pending)) {
+      take_line(pending);  // no final newline
+    }
     ship();
     chunks.close();
   });

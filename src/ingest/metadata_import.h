@@ -6,10 +6,10 @@
 // written in batches, so memory stays bounded whatever its size. An OAI response is one page (a few
 // MB at arXiv) and is parsed whole, up to kMaxOaiPageBytes.
 //
-// Bad input is counted, not fatal: a malformed line or record is skipped with a message naming
-// its line; a truncated or corrupt file keeps every complete record before the damage and says
-// where it stopped; a file that cannot be read at all is an error for that file, and the other
-// files are still imported.
+// Bad input is counted, not fatal: a malformed line or record (or a line over 16 MiB, which is
+// never held in memory) is skipped with a message naming its line; a truncated or corrupt file
+// keeps every complete record before the damage and says where it stopped; a file that cannot be
+// read at all is an error for that file, and the other files are still imported.
 #pragma once
 
 #include <atomic>

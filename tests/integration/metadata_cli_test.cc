@@ -150,6 +150,24 @@ TEST_F(MetadataCli, CompressedMalformedAndTruncatedFilesAreCountedAndSkipped) {
             without_sources(export_of("metadata", clean.str() + "/mesh")));
 }
 
+TEST_F(MetadataCli, AHugeLineIsSkippedNotHeld) {
+  const std::string jsonl = read_file(metadata_ + "/kaggle-snapshot-sample.jsonl");
+  const size_t first_end = jsonl.find('\n') + 1;
+  const size_t second_end = jsonl.find('\n', first_end) + 1;
+  // Line 2 is 17 MiB of one character, as a bomb or a binary file would be.
+  write_file(scratch_.path() / "huge.jsonl", jsonl.substr(0, first_end) +
+                                                 std::string(17u << 20, 'x') + "\n" +
+                                                 jsonl.substr(first_end, second_end - first_end));
+  json report = import({(scratch_.path() / "huge.jsonl").string()});
+  ASSERT_TRUE(report.is_object());
+  const json& file = report["file_reports"][0];
+  EXPECT_EQ(file["records"], 2);
+  EXPECT_EQ(file["malformed"], 1);
+  EXPECT_NE(file["problems"][0].get<std::string>().find("line 2: longer than 16 MiB"),
+            std::string::npos)
+      << file["problems"];
+}
+
 TEST_F(MetadataCli, JoinWithSourcesInEitherOrderAndSearch) {
   const std::string sources = corpus_ + "/arxiv-derived";
   const std::string page = metadata_ + "/oai-listrecords-oldstyle.xml";
