@@ -31,20 +31,6 @@ VipsInterpretation interpretation_of(PixelLayout layout) {
   return VIPS_INTERPRETATION_sRGB;
 }
 
-Status check_buffer(const PixelBuffer& image) {
-  if (image.width <= 0 || image.height <= 0 || image.width > 65535 || image.height > 65535) {
-    return error(ErrorCode::kInvalidArgument, "pixel buffer size out of range");
-  }
-  size_t expected = static_cast<size_t>(image.width) * static_cast<size_t>(image.height) *
-                    static_cast<size_t>(channels_of(image.layout));
-  if (image.pixels.size() != expected) {
-    return error(ErrorCode::kInvalidArgument, "pixel buffer holds " +
-                                                  std::to_string(image.pixels.size()) +
-                                                  " bytes, expected " + std::to_string(expected));
-  }
-  return Status::Ok();
-}
-
 // A vips image that owns a copy of the pixels (the buffer may go away before the image is used).
 VImage to_vips(const PixelBuffer& image) {
   VImage wrapped = VImage::new_from_memory(const_cast<uint8_t*>(image.pixels.data()),
@@ -86,6 +72,20 @@ std::string save(VImage image, RasterFormat format, const EncodeOptions& options
 }
 
 }  // namespace
+
+Status check_pixel_buffer(const PixelBuffer& image) {
+  if (image.width <= 0 || image.height <= 0 || image.width > 65535 || image.height > 65535) {
+    return error(ErrorCode::kInvalidArgument, "pixel buffer size out of range");
+  }
+  size_t expected = static_cast<size_t>(image.width) * static_cast<size_t>(image.height) *
+                    static_cast<size_t>(channels_of(image.layout));
+  if (image.pixels.size() != expected) {
+    return error(ErrorCode::kInvalidArgument, "pixel buffer holds " +
+                                                  std::to_string(image.pixels.size()) +
+                                                  " bytes, expected " + std::to_string(expected));
+  }
+  return Status::Ok();
+}
 
 int channels_of(PixelLayout layout) {
   switch (layout) {
@@ -136,7 +136,7 @@ Status ensure_vips_initialised() {
 
 Result<std::string> encode_raster(const PixelBuffer& image, RasterFormat format,
                                   const EncodeOptions& options) {
-  IM_RETURN_IF_ERROR(check_buffer(image));
+  IM_RETURN_IF_ERROR(check_pixel_buffer(image));
   if (image.layout == PixelLayout::kCmyk && format != RasterFormat::kJpeg &&
       format != RasterFormat::kTiff) {
     return error(ErrorCode::kUnsupported, "CMYK pixels encode to JPEG or TIFF only, not " +
@@ -158,7 +158,7 @@ Result<std::string> encode_animated_gif(const std::vector<PixelBuffer>& frames,
                                         const EncodeOptions& options) {
   if (frames.empty()) return error(ErrorCode::kInvalidArgument, "an animation needs frames");
   for (const auto& frame : frames) {
-    IM_RETURN_IF_ERROR(check_buffer(frame));
+    IM_RETURN_IF_ERROR(check_pixel_buffer(frame));
     if (frame.width != frames[0].width || frame.height != frames[0].height ||
         frame.layout != frames[0].layout) {
       return error(ErrorCode::kInvalidArgument, "animation frames differ in size or layout");

@@ -26,6 +26,10 @@ struct PixelBuffer {
   std::vector<uint8_t> pixels;
 };
 
+// Ok when `image` keeps the contract above with sides in 1..65535; kInvalidArgument saying what
+// is wrong otherwise. Every function that hands a PixelBuffer to libvips checks it first.
+[[nodiscard]] Status check_pixel_buffer(const PixelBuffer& image);
+
 enum class RasterFormat { kPng, kJpeg, kGif, kTiff, kWebp };
 
 // "png", "jpeg", "gif", "tiff", "webp".

@@ -14,20 +14,6 @@ using vips::VImage;
 
 constexpr int kMaxCanvasSide = 4096;
 
-Status check_buffer(const PixelBuffer& image) {
-  if (image.width <= 0 || image.height <= 0 || image.width > 65535 || image.height > 65535) {
-    return error(ErrorCode::kInvalidArgument, "pixel buffer size out of range");
-  }
-  size_t expected = static_cast<size_t>(image.width) * static_cast<size_t>(image.height) *
-                    static_cast<size_t>(channels_of(image.layout));
-  if (image.pixels.size() != expected) {
-    return error(ErrorCode::kInvalidArgument, "pixel buffer holds " +
-                                                  std::to_string(image.pixels.size()) +
-                                                  " bytes, expected " + std::to_string(expected));
-  }
-  return Status::Ok();
-}
-
 // 3-band 8-bit sRGB with no alpha, as a figure printed on white paper.
 VImage to_srgb_on_white(const PixelBuffer& image) {
   VImage in = VImage::new_from_memory(const_cast<uint8_t*>(image.pixels.data()),
@@ -55,7 +41,7 @@ VImage to_srgb_on_white(const PixelBuffer& image) {
 }  // namespace
 
 Result<PixelBuffer> fit_on_white(const PixelBuffer& image, int width, int height) {
-  IM_RETURN_IF_ERROR(check_buffer(image));
+  IM_RETURN_IF_ERROR(check_pixel_buffer(image));
   if (width < 1 || height < 1 || width > kMaxCanvasSide || height > kMaxCanvasSide) {
     return error(ErrorCode::kInvalidArgument, "canvas size out of range");
   }
