@@ -10,7 +10,8 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev sqlite3
   nlohmann-json3-dev libsimdjson-dev libcli11-dev libspdlog-dev libfmt-dev libpugixml-dev
   libcurl4-openssl-dev
-  libhnswlib-dev libeigen3-dev
+  libhnswlib-dev libeigen3-dev libopencv-dnn-dev libopencv-ml-dev
+  nodejs  # the CNN weights come from the npm package nsfwjs (tools/models/fetch.sh)
   libvips-dev libvips-tools ghostscript poppler-utils
   python3 bzip2  # bzip2: the metadata tests compress an input with it
 )
@@ -19,6 +20,9 @@ missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# Debian's nodejs has npm as a separate package; NodeSource's (this machine kind's) bundles it and
+# conflicts with Debian's npm, so npm is asked for only when there is none.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
   exit 0

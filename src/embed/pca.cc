@@ -1,24 +1,19 @@
 #include "embed/pca.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
 
 #include <algorithm>
 #include <bit>
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <new>
 #include <string>
 #include <utility>
 
+#include "core/atomic_file.h"
 #include "core/hash.h"
+#include "core/mapped_file.h"
 
 namespace imagemesh::embed {
 namespace {
@@ -124,31 +119,17 @@ Status Pca::save(const std::filesystem::path& path) const {
   const std::string sha = sha256_hex(payload);
   std::memcpy(header.data() + kShaOffset, sha.data(), sha.size());
 
-  std::filesystem::path temp = path;
-  temp += ".tmp";
-  std::FILE* file = std::fopen(temp.c_str(), "wb");
-  if (file == nullptr) return error(ErrorCode::kIo, temp.string() + ": " + std::strerror(errno));
-  bool written = std::fwrite(header.data(), 1, header.size(), file) == header.size() &&
-                 std::fwrite(payload.data(), 1, payload.size(), file) == payload.size() &&
-                 std::fflush(file) == 0 && ::fsync(::fileno(file)) == 0;
-  written = std::fclose(file) == 0 && written;
-  if (!written || ::rename(temp.c_str(), path.c_str()) != 0) {
-    std::error_code ignored;
-    std::filesystem::remove(temp, ignored);
-    return error(ErrorCode::kIo, path.string() + ": could not write the PCA file");
-  }
+  AtomicFileWriter out(path);
+  IM_RETURN_IF_ERROR(out.open());
+  IM_RETURN_IF_ERROR(out.write(header));
+  IM_RETURN_IF_ERROR(out.write(payload));
+  IM_RETURN_IF_ERROR(out.commit());
   return Status::Ok();
 }
 
 Result<Pca> Pca::load(const std::filesystem::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
-    std::error_code ec;
-    return error(std::filesystem::exists(path, ec) ? ErrorCode::kIo : ErrorCode::kNotFound,
-                 path.string() + ": cannot open the PCA file");
-  }
-  std::string bytes((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
-  if (stream.bad()) return error(ErrorCode::kIo, path.string() + ": read failed");
+  IM_ASSIGN_OR_RETURN(MappedFile file, MappedFile::open(path));
+  const std::string_view bytes = file.bytes();
   if (bytes.size() < kHeaderBytes) {
     return error(ErrorCode::kTruncated, path.string() + ": PCA file shorter than its header");
   }

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <utility>
 
+#include "core/mapped_file.h"
 #include "embed/float16.h"
 
 namespace imagemesh::embed {
@@ -121,58 +122,14 @@ size_t row_stride(uint32_t dimension, ElementType element) {
 
 // ---- VectorFile ----
 
-VectorFile::~VectorFile() {
-  if (data_ != nullptr) ::munmap(data_, size_);
-}
-
-VectorFile::VectorFile(VectorFile&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)),
-      size_(std::exchange(other.size_, 0)),
-      info_(std::move(other.info_)),
-      rows_(std::exchange(other.rows_, 0)),
-      stride_(std::exchange(other.stride_, 0)) {}
-
-VectorFile& VectorFile::operator=(VectorFile&& other) noexcept {
-  if (this != &other) {
-    if (data_ != nullptr) ::munmap(data_, size_);
-    data_ = std::exchange(other.data_, nullptr);
-    size_ = std::exchange(other.size_, 0);
-    info_ = std::move(other.info_);
-    rows_ = std::exchange(other.rows_, 0);
-    stride_ = std::exchange(other.stride_, 0);
-  }
-  return *this;
-}
-
 Result<VectorFile> VectorFile::open(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return error(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
-                 path.string() + ": " + std::strerror(errno));
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    Status failed = os_error(path, "stat");
-    ::close(fd);
-    return failed;
-  }
-  const auto size = static_cast<size_t>(st.st_size);
-  if (size < kVectorHeaderBytes) {
-    ::close(fd);
-    return error(ErrorCode::kTruncated, path.string() + ": vector file shorter than its header");
-  }
-  void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  if (data == MAP_FAILED) {
-    Status failed = os_error(path, "mmap");
-    ::close(fd);
-    return failed;
-  }
-  ::close(fd);  // the mapping keeps the file alive
+  IM_ASSIGN_OR_RETURN(MappedFile mapped, MappedFile::open(path));
+  const std::string_view bytes = mapped.bytes();
+  IM_ASSIGN_OR_RETURN(
+      DecodedHeader header,
+      decode_header(path, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
   VectorFile file;
-  file.data_ = data;
-  file.size_ = size;
-  IM_ASSIGN_OR_RETURN(DecodedHeader header,
-                      decode_header(path, static_cast<const unsigned char*>(data), size));
+  file.mapped_ = std::move(mapped);
   file.info_ = std::move(header.info);
   file.rows_ = header.rows;
   file.stride_ = header.stride;
@@ -180,7 +137,8 @@ Result<VectorFile> VectorFile::open(const std::filesystem::path& path) {
 }
 
 const unsigned char* VectorFile::row_bytes(uint64_t row) const {
-  return static_cast<const unsigned char*>(data_) + kVectorHeaderBytes + row * stride_;
+  return reinterpret_cast<const unsigned char*>(mapped_.bytes().data()) + kVectorHeaderBytes +
+         row * stride_;
 }
 
 bool VectorFile::has(uint64_t row) const {

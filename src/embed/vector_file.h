@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/mapped_file.h"
 #include "core/status.h"
 
 namespace imagemesh::embed {
@@ -43,13 +44,6 @@ size_t row_stride(uint32_t dimension, ElementType element);
 // Read-only view of a vector file, mapped privately. Cheap to move; rows are decoded on access.
 class VectorFile {
  public:
-  VectorFile() = default;
-  ~VectorFile();
-  VectorFile(VectorFile&& other) noexcept;
-  VectorFile& operator=(VectorFile&& other) noexcept;
-  VectorFile(const VectorFile&) = delete;
-  VectorFile& operator=(const VectorFile&) = delete;
-
   // Errors: kNotFound, kIo; kTruncated when the file is shorter than its header says;
   // kCorruptArchive for a bad magic, field or row flag; kUnsupported for another format version.
   [[nodiscard]] static Result<VectorFile> open(const std::filesystem::path& path);
@@ -66,8 +60,7 @@ class VectorFile {
  private:
   const unsigned char* row_bytes(uint64_t row) const;
 
-  void* data_ = nullptr;
-  size_t size_ = 0;
+  MappedFile mapped_;
   VectorFileInfo info_;
   uint64_t rows_ = 0;
   size_t stride_ = 0;

@@ -58,7 +58,7 @@ Status ExactIndex::save(const std::filesystem::path& path) const {
   header.count = ids_.size();
   header.ids_offset = kHeaderBytes;
   header.vectors_offset = align64(kHeaderBytes + 4 * header.count);
-  FileWriter out(path);
+  AtomicFileWriter out(path);
   IM_RETURN_IF_ERROR(out.open());
   IM_RETURN_IF_ERROR(out.write(encode_header(header)));
   IM_RETURN_IF_ERROR(

@@ -178,7 +178,7 @@ Status HnswIndex::save(const std::filesystem::path& path) const {
   std::error_code ec;
   std::filesystem::rename(temp, graph_file, ec);
   if (ec) return error(ErrorCode::kIo, graph_file.string() + ": " + ec.message());
-  FileWriter out(path);
+  AtomicFileWriter out(path);
   IM_RETURN_IF_ERROR(out.open());
   IM_RETURN_IF_ERROR(out.write(encode_header(header)));
   return out.commit();

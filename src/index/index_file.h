@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/atomic_file.h"
+#include "core/mapped_file.h"
 #include "core/status.h"
 
 namespace imagemesh::index {
@@ -36,44 +38,5 @@ struct IndexHeader {
 std::string encode_header(const IndexHeader& header);  // exactly kHeaderBytes
 // Checks magic, version, kind and field ranges; not the payload.
 [[nodiscard]] Result<IndexHeader> decode_header(std::string_view bytes);
-
-// A read-only private mapping of a whole file. Empty files map to an empty view.
-class MappedFile {
- public:
-  MappedFile() = default;
-  ~MappedFile();
-  MappedFile(MappedFile&& other) noexcept;
-  MappedFile& operator=(MappedFile&& other) noexcept;
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-
-  [[nodiscard]] static Result<MappedFile> open(const std::filesystem::path& path);
-  std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
-
- private:
-  void* data_ = nullptr;
-  size_t size_ = 0;
-};
-
-// Writes `path` through a temporary sibling and a rename, so readers see the old or the new file.
-class FileWriter {
- public:
-  explicit FileWriter(std::filesystem::path path);
-  ~FileWriter();  // removes the temporary file if commit() was not reached
-  FileWriter(const FileWriter&) = delete;
-  FileWriter& operator=(const FileWriter&) = delete;
-
-  [[nodiscard]] Status open();
-  [[nodiscard]] Status write(std::string_view bytes);
-  [[nodiscard]] Status pad_to(uint64_t offset);  // zero bytes up to the absolute offset
-  [[nodiscard]] Status commit();
-  uint64_t offset() const { return offset_; }
-
- private:
-  std::filesystem::path path_;
-  std::filesystem::path temp_;
-  std::FILE* file_ = nullptr;
-  uint64_t offset_ = 0;
-};
 
 }  // namespace imagemesh::index
