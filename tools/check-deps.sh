@@ -22,6 +22,7 @@ rules=(
   '<curl/|ingest'
   '<hnswlib/|index'
   '<Eigen/|embed'
+  '<Spectra/|embed'
   '<opencv2/|embed'
 )
 

@@ -10,7 +10,7 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev sqlite3
   nlohmann-json3-dev libsimdjson-dev libcli11-dev libspdlog-dev libfmt-dev libpugixml-dev
   libcurl4-openssl-dev
-  libhnswlib-dev libeigen3-dev libopencv-dnn-dev libopencv-ml-dev
+  libhnswlib-dev libeigen3-dev libspectra-dev libopencv-dnn-dev libopencv-ml-dev
   nodejs  # the CNN weights come from the npm package nsfwjs (tools/models/fetch.sh)
   libvips-dev libvips-tools ghostscript poppler-utils
   python3 bzip2  # bzip2: the metadata tests compress an input with it

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/atomic_file.h"
+#include "core/file_lock.h"
 #include "core/mapped_file.h"
 
 namespace imagemesh {
@@ -55,6 +56,20 @@ TEST(MappedFile, MissingIsNotFoundAndEmptyMapsEmpty) {
   EXPECT_TRUE(empty->bytes().empty());
   MappedFile moved = std::move(*empty);
   EXPECT_TRUE(moved.bytes().empty());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(FileLock, SecondHolderIsRefusedUntilTheFirstLetsGo) {
+  const auto dir = fresh_dir("lock");
+  const auto path = dir / "lock";
+  {
+    auto first = FileLock::try_acquire(path);
+    ASSERT_TRUE(first.ok()) << first.status().to_string();
+    auto second = FileLock::try_acquire(path);  // another open file description: flock refuses
+    ASSERT_FALSE(second.ok());
+    EXPECT_NE(second.status().message().find("held by another process"), std::string::npos);
+  }
+  EXPECT_TRUE(FileLock::try_acquire(path).ok());
   std::filesystem::remove_all(dir);
 }
 

@@ -98,6 +98,37 @@ TEST(Pca, RecoversTheAxesOfARotatedGaussian) {
   }
 }
 
+// A few top axes of a wide input come from Spectra's Lanczos solver, a large share of them from
+// the dense one (pca.cc, top_eigenpairs): both must give the same axes and variances.
+TEST(Pca, LanczosAndDenseSolversAgree) {
+  constexpr uint32_t kWide = 160;
+  const auto axes = rotation(kWide, 11);
+  std::mt19937 rng(3);
+  std::normal_distribution<double> normal;
+  auto fitter = PcaFitter::create(kWide);
+  ASSERT_TRUE(fitter.ok());
+  std::vector<float> x(kWide);
+  for (int i = 0; i < 3000; ++i) {
+    std::vector<double> v(kWide, 1.0);
+    for (uint32_t k = 0; k < kWide; ++k) {
+      const double z = normal(rng) * 20.0 / (1.0 + k);  // distinct, decreasing variances
+      for (uint32_t j = 0; j < kWide; ++j) v[j] += z * axes[k][j];
+    }
+    for (uint32_t j = 0; j < kWide; ++j) x[j] = static_cast<float>(v[j]);
+    ASSERT_TRUE(fitter->add(x).ok());
+  }
+  auto few = fitter->finish(8);     // 2*8+1 < 160: Lanczos
+  auto many = fitter->finish(100);  // 2*100+1 >= 160: dense
+  ASSERT_TRUE(few.ok() && many.ok());
+  for (size_t k = 0; k < 8; ++k) {
+    EXPECT_NEAR(few->explained_variance[k], many->explained_variance[k],
+                1e-8 * many->explained_variance[k]);
+    for (size_t j = 0; j < kWide; ++j) {  // same sign rule, so the same vector
+      EXPECT_NEAR(few->components[k * kWide + j], many->components[k * kWide + j], 1e-5);
+    }
+  }
+}
+
 TEST(Pca, MeanProjectsToZeroAndProjectionsAreUnit) {
   const Pca pca = fit(samples(rotation(kDim, 3), 2000, 2), 4);
   std::vector<float> out(4);

@@ -31,6 +31,13 @@ std::optional<Store::HarvestCheckpoint> read_harvest_checkpoint(SQLite::Database
 Result<std::vector<Store::ThumbnailEntry>> list_thumbnail_entries(
     SQLite::Database& db, const Store::ThumbnailFilter& filter);
 
+// Store::list_rasters(), sample_rasters(), count_rasters() (raster_list.cc). A limit < 1 is
+// kInvalidArgument.
+Result<std::vector<Store::RasterEntry>> list_raster_entries(SQLite::Database& db,
+                                                            int64_t after_ordinal, int limit);
+Result<std::vector<Store::RasterEntry>> sample_raster_entries(SQLite::Database& db, int limit);
+int64_t count_raster_entries(SQLite::Database& db);
+
 // docs/export.md. Unknown `what` or `format` is kInvalidArgument listing the valid values.
 Status export_table(SQLite::Database& db, const std::string& what, const std::string& format,
                     std::ostream& out);

@@ -202,6 +202,23 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::vector<RasterEntry>> list_rasters(int64_t after_ordinal, int limit) override {
+    return guarded("listing rasters", [&]() -> Result<std::vector<RasterEntry>> {
+      return list_raster_entries(*db_, after_ordinal, limit);
+    });
+  }
+
+  Result<std::vector<RasterEntry>> sample_rasters(int limit) override {
+    return guarded("sampling rasters", [&]() -> Result<std::vector<RasterEntry>> {
+      return sample_raster_entries(*db_, limit);
+    });
+  }
+
+  Result<int64_t> count_rasters() override {
+    return guarded("counting rasters",
+                   [&]() -> Result<int64_t> { return count_raster_entries(*db_); });
+  }
+
  private:
   // Leaving WAL needs the database to itself: SQLite answers "database is locked" (after the busy
   // timeout) when another connection is open, and the mode stays as it was.

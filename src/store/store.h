@@ -188,6 +188,22 @@ class Store {
     int limit = 1000;  // >= 1
   };
   virtual Result<std::vector<ThumbnailEntry>> list_thumbnails(const ThumbnailFilter& filter) = 0;
+
+  // Images that embedding models can see: blobs whose conversion succeeded with a normalised
+  // raster (mesh/thumbs/…/<sha256>.raster.jpg), named by blob ordinal (the row of every vector
+  // file). Paged by ordinal so a run over 12.7 M images never holds the list.
+  struct RasterEntry {
+    uint32_t ordinal = 0;
+    std::string sha256;
+  };
+  // Up to `limit` (>= 1) rasters with ordinal > `after_ordinal` (-1 for the first page), by
+  // ordinal.
+  virtual Result<std::vector<RasterEntry>> list_rasters(int64_t after_ordinal, int limit) = 0;
+  // A deterministic sample (e.g. for fitting a PCA): the `limit` rasters with the smallest
+  // sha256 — uniform over images, the same for the same mesh, and mostly the same after new
+  // images arrive — returned by ordinal.
+  virtual Result<std::vector<RasterEntry>> sample_rasters(int limit) = 0;
+  virtual Result<int64_t> count_rasters() = 0;
 };
 
 }  // namespace imagemesh::store
