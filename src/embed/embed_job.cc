@@ -238,8 +238,10 @@ class ModelRun {
         static_cast<uint32_t>(std::min<uint64_t>({wanted, input_dim(), fitter.count() - 1}));
     log::info("{}: fitting PCA {} -> {} on {} images", info_.name, input_dim(), dim,
               fitter.count());
+    const Clock::time_point start = Clock::now();
     IM_ASSIGN_OR_RETURN(pca_, fitter.finish(dim));
     IM_RETURN_IF_ERROR(pca_.save(paths_.pca));
+    log::info("{}: PCA fitted in {:.1f} s", info_.name, seconds_since(start));
     summary_.pca_fitted = true;
     return Status::Ok();
   }
