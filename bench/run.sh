@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # imagemesh benchmarks. Prints a table; every workload is compared with a baseline measured in the
 # same run on the same machine (ratios, not absolute times, are what to compare across machines).
-#   bench/run.sh [--runs N] [--only ingest|metadata|thumbnails|index]
+#   bench/run.sh [--runs N] [--only ingest|metadata|thumbnails|index|embed]
 # Needs ../shared/corpus (says so and exits when absent). The thumbnail baseline needs Debian's
 # ImageMagick, which this script installs when it can (root), as tools/install-deps.sh does.
 set -euo pipefail
@@ -12,7 +12,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
-    *) echo "usage: bench/run.sh [--runs N] [--only ingest|metadata|thumbnails|index]" >&2; exit 2 ;;
+    *) echo "usage: bench/run.sh [--runs N] [--only ingest|metadata|thumbnails|index|embed]" >&2; exit 2 ;;
   esac
 done
 tools/build.sh release >/dev/null
@@ -26,6 +26,12 @@ if [ -z "$only" ] || [ "$only" = "index" ]; then
   bench/index.sh "$PWD/build/release/bench/imagemesh_index_bench" "$work" \
     "${IMAGEMESH_BENCH_VECTORS:-1000000}"
   [ "$only" = "index" ] && exit 0
+fi
+
+# Embedding throughput runs on the built-in sample (no corpus needed).
+if [ -z "$only" ] || [ "$only" = "embed" ]; then
+  bench/embed.sh "$bin" "$work" "${IMAGEMESH_BENCH_EMBED_PAPERS:-120}"
+  [ "$only" = "embed" ] && exit 0
 fi
 
 now() { date +%s.%N; }

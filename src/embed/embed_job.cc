@@ -221,6 +221,7 @@ class ModelRun {
   // Fits on the sample's features in ordinal order (deterministic), keeping at most one axis
   // fewer than there are samples: more would be noise.
   Status fit_pca(const std::vector<store::Store::RasterEntry>& sample) {
+    const Clock::time_point start = Clock::now();
     IM_ASSIGN_OR_RETURN(VectorFile fit, VectorFile::open(paths_.fit));
     IM_ASSIGN_OR_RETURN(PcaFitter fitter, PcaFitter::create(input_dim()));
     std::vector<float> row(input_dim());
@@ -238,10 +239,10 @@ class ModelRun {
         static_cast<uint32_t>(std::min<uint64_t>({wanted, input_dim(), fitter.count() - 1}));
     log::info("{}: fitting PCA {} -> {} on {} images", info_.name, input_dim(), dim,
               fitter.count());
-    const Clock::time_point start = Clock::now();
     IM_ASSIGN_OR_RETURN(pca_, fitter.finish(dim));
     IM_RETURN_IF_ERROR(pca_.save(paths_.pca));
-    log::info("{}: PCA fitted in {:.1f} s", info_.name, seconds_since(start));
+    summary_.pca_seconds = seconds_since(start);
+    log::info("{}: PCA fitted in {:.1f} s", info_.name, summary_.pca_seconds);
     summary_.pca_fitted = true;
     return Status::Ok();
   }

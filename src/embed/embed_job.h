@@ -52,7 +52,8 @@ struct ModelRunSummary {
   double explained_variance = 0;  // fraction of the inputs' variance the kept axes hold
   uint64_t index_size = 0;
   uint64_t index_added = 0;
-  double embed_seconds = 0;  // computing and storing vectors (fit sample included)
+  double embed_seconds = 0;  // computing and storing vectors (fit sample and PCA fit included)
+  double pca_seconds = 0;    // of which fitting the PCA (accumulation and eigenpairs)
   double index_seconds = 0;
   bool cancelled = false;
 };
