@@ -34,6 +34,7 @@ int run_app(int argc, char** argv) {
   add_search_command(app, &action);
   add_contact_sheet_command(app, &action);
   add_embed_command(app, &action);
+  add_evaluate_command(app, &action);
 
   try {
     app.parse(argc, argv);

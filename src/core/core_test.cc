@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "core/arxiv_id.h"
+#include "core/csv.h"
 #include "core/hash.h"
 #include "core/safe_path.h"
 #include "core/status.h"
@@ -113,6 +114,20 @@ TEST(Utf8, TrimsAsciiSpaceOnly) {
   EXPECT_EQ(trim_ascii_space("\n\v\f"), "");
   EXPECT_EQ(trim_ascii_space(""), "");
   EXPECT_EQ(trim_ascii_space("\xC2\xA0x"), "\xC2\xA0x") << "a no-break space is not layout";
+}
+
+TEST(Csv, QuotesLineBreaksCrlfAndBom) {
+  const auto records = parse_csv(
+      "\xEF\xBB\xBFsha256,label\r\n\"a,b\",\"say \"\"hi\"\"\"\r\n\n"
+      "c,\"two\nlines\"\nlast,");
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(records[0].fields, (std::vector<std::string>{"sha256", "label"}));
+  EXPECT_EQ(records[1].fields, (std::vector<std::string>{"a,b", "say \"hi\""}));
+  EXPECT_EQ(records[2].line, 4);  // the blank line 3 is dropped
+  EXPECT_EQ(records[2].fields, (std::vector<std::string>{"c", "two\nlines"}));
+  EXPECT_EQ(records[3].line, 6);
+  EXPECT_EQ(records[3].fields, (std::vector<std::string>{"last", ""}));
+  EXPECT_TRUE(parse_csv("").empty());
 }
 
 }  // namespace

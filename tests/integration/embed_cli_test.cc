@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/file_lock.h"
@@ -191,6 +192,50 @@ TEST_F(EmbedCli, AnUnreadableImageIsCountedAndRetriedNextRun) {
   EXPECT_EQ(second->models.at(0).failed, 0u);
   EXPECT_EQ(second->models.at(0).embedded, 1u);
   EXPECT_EQ(second->models.at(0).index_added, 1u);
+}
+
+TEST_F(EmbedCli, EvaluateReportsNeighbourAgreementPerLabel) {
+  const std::string mesh = fresh_mesh("evaluate");
+  ASSERT_EQ(embed_json(mesh)["skipped"], "");
+  // Labels: each image's format, in a CSV with quoting, an extra column and a row for an image
+  // that is not in the mesh.
+  auto store = store::Store::open_read_only(mesh);
+  ASSERT_TRUE(store.ok());
+  auto entries = (*store)->list_thumbnails({"", store::Store::ThumbnailFilter::Outcome::kOk, 1000});
+  ASSERT_TRUE(entries.ok());
+  std::string csv = "note,sha256,format\n";
+  std::map<std::string, int> per_format;
+  for (const auto& entry : *entries) {
+    csv += "\"a, note\"," + entry.sha256 + "," + entry.format + "\n";
+    per_format[entry.format]++;
+  }
+  csv += "x," + std::string(64, 'f') + ",png\n";
+  const std::string labels = scratch_->str() + "/formats.csv";
+  write_file(labels, csv);
+
+  auto run = run_imagemesh(
+      {"evaluate", "--mesh", mesh, "--labels", labels, "--column", "format", "-k", "5", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const json report = json::parse(run.output.substr(run.output.find('[')))[0];
+  EXPECT_EQ(report["model"], "raw");
+  EXPECT_EQ(report["k"], 5);
+  EXPECT_EQ(report["evaluated"], entries->size());
+  EXPECT_EQ(report["not_in_mesh"], 1);
+  double weighted = 0;
+  for (const auto& label : report["labels"]) {
+    const std::string format = label["label"];
+    EXPECT_EQ(label["images"], per_format[format]) << format;
+    EXPECT_NEAR(label["prior"].get<double>(),
+                (per_format[format] - 1.0) / (static_cast<double>(entries->size()) - 1.0), 1e-9);
+    EXPECT_GE(label["same_label"].get<double>(), 0.0);
+    EXPECT_LE(label["same_label"].get<double>(), 1.0);
+    weighted += label["same_label"].get<double>() * label["images"].get<double>();
+  }
+  EXPECT_NEAR(report["same_label"].get<double>(), weighted / entries->size(), 1e-9);
+
+  auto bad = run_imagemesh({"evaluate", "--mesh", mesh, "--labels", labels, "--column", "kind"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("`kind`"), std::string::npos) << bad.output;
 }
 
 TEST_F(EmbedCli, HelpListAndBadModelNames) {
