@@ -35,6 +35,7 @@ int run_app(int argc, char** argv) {
   add_contact_sheet_command(app, &action);
   add_embed_command(app, &action);
   add_evaluate_command(app, &action);
+  add_train_command(app, &action);
 
   try {
     app.parse(argc, argv);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "store/sqlite_util.h"
 #include "store/store.h"
 
 namespace imagemesh::store {
@@ -37,6 +38,22 @@ Result<std::vector<Store::RasterEntry>> list_raster_entries(SQLite::Database& db
                                                             int64_t after_ordinal, int limit);
 Result<std::vector<Store::RasterEntry>> sample_raster_entries(SQLite::Database& db, int limit);
 int64_t count_raster_entries(SQLite::Database& db);
+
+// Blob facts and head predictions (predictions.cc). A limit < 1 and an invalid prediction are
+// kInvalidArgument.
+Result<std::vector<Store::StoredBlob>> list_blob_facts(SQLite::Database& db, int64_t after_ordinal,
+                                                       int limit);
+std::vector<Store::StoredBlob> blob_facts_by_sha256(SQLite::Database& db,
+                                                    const std::vector<std::string>& sha256s);
+std::vector<Store::StoredBlob> blob_facts_by_ordinal(SQLite::Database& db,
+                                                     const std::vector<uint32_t>& ordinals);
+// Inside the caller's transaction; validates every row before writing any.
+Status write_prediction_rows(SQLite::Database& db, const std::string& model,
+                             const std::vector<Store::Prediction>& predictions);
+void delete_predictions(SQLite::Database& db, const std::string& model);
+std::vector<std::pair<std::string, int64_t>> count_predictions(SQLite::Database& db,
+                                                               const std::string& model);
+std::vector<Store::ModelPrediction> read_predictions_for(SQLite::Database& db, uint32_t ordinal);
 
 // docs/export.md. Unknown `what` or `format` is kInvalidArgument listing the valid values.
 Status export_table(SQLite::Database& db, const std::string& what, const std::string& format,

@@ -5,8 +5,9 @@
 namespace imagemesh::store::schema {
 namespace {
 
-// Version 1. Every statement is IF NOT EXISTS so apply() can run on every open. Column meanings are
-// documented in docs/schema.md; keep the two in step.
+// The current schema. Every statement is IF NOT EXISTS so apply() can run on every open, and so
+// that a version-2 database gains the version-3 objects (predictions) by running it. Column
+// meanings are documented in docs/schema.md; keep the two in step.
 //
 // Conventions: identity and ordering columns are NOT NULL; NULL means "unknown / not applicable"
 // (an unresolved reference has no resolved_path, a blob whose facts could not be read has no
@@ -302,6 +303,20 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
   content = 'search_documents', content_rowid = 'file_id',
   tokenize = 'porter unicode61 remove_diacritics 2'
 );
+
+-- Version 3. One prediction per (head model, image blob), written by the embed run that applies a
+-- trained head (docs/heads.md): the ternary figure type ('diagram', 'sensor', 'mixed') or the
+-- deepcluster cluster number as decimal text ('0' .. 'k-1'). A model's rows are replaced when it is
+-- retrained. Keyed by model first: the explorer's facet is "counts per label of one model".
+CREATE TABLE IF NOT EXISTS predictions (
+  model        TEXT NOT NULL,
+  blob_ordinal INTEGER NOT NULL,
+  label        TEXT NOT NULL,
+  probability  REAL NOT NULL CHECK (probability >= 0 AND probability <= 1),
+  PRIMARY KEY (model, blob_ordinal)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS predictions_by_label ON predictions(model, label);
+CREATE INDEX IF NOT EXISTS predictions_by_blob ON predictions(blob_ordinal);
 )sql";
 
 // Version 1 -> 2: files gains file_id (a rowid table, which the search index needs), papers gain

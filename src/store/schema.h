@@ -11,7 +11,7 @@ namespace imagemesh::store::schema {
 
 // Bumped on every change to the DDL (docs/schema.md lists what each version changed). A database
 // written by a newer imagemesh is refused rather than misread.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // The imagemesh version recorded in `runs.tool_version`.
 inline constexpr const char* kToolVersion = "0.1.0";

@@ -219,6 +219,64 @@ class SqliteStore final : public Store {
                    [&]() -> Result<int64_t> { return count_raster_entries(*db_); });
   }
 
+  Result<std::vector<StoredBlob>> list_blob_facts(int64_t after_ordinal, int limit) override {
+    return guarded("listing blob facts", [&]() -> Result<std::vector<StoredBlob>> {
+      return store::list_blob_facts(*db_, after_ordinal, limit);
+    });
+  }
+
+  Result<std::vector<StoredBlob>> blob_facts_by_sha256(
+      const std::vector<std::string>& sha256s) override {
+    return guarded("reading blob facts", [&]() -> Result<std::vector<StoredBlob>> {
+      ReadSnapshot snapshot(*db_);
+      return store::blob_facts_by_sha256(*db_, sha256s);
+    });
+  }
+
+  Result<std::vector<StoredBlob>> blob_facts_by_ordinal(
+      const std::vector<uint32_t>& ordinals) override {
+    return guarded("reading blob facts", [&]() -> Result<std::vector<StoredBlob>> {
+      ReadSnapshot snapshot(*db_);
+      return store::blob_facts_by_ordinal(*db_, ordinals);
+    });
+  }
+
+  Status write_predictions(const std::string& model,
+                           const std::vector<Prediction>& predictions) override {
+    IM_RETURN_IF_ERROR(require_writable("write_predictions"));
+    return guarded("writing " + std::to_string(predictions.size()) + " predictions of " + model,
+                   [&]() -> Status {
+                     WriteTransaction transaction(*db_);
+                     IM_RETURN_IF_ERROR(write_prediction_rows(*db_, model, predictions));
+                     transaction.commit();
+                     return Status::Ok();
+                   });
+  }
+
+  Status clear_predictions(const std::string& model) override {
+    IM_RETURN_IF_ERROR(require_writable("clear_predictions"));
+    return guarded("clearing the predictions of " + model, [&]() -> Status {
+      WriteTransaction transaction(*db_);
+      delete_predictions(*db_, model);
+      transaction.commit();
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<std::pair<std::string, int64_t>>> prediction_counts(
+      const std::string& model) override {
+    return guarded("counting predictions of " + model,
+                   [&]() -> Result<std::vector<std::pair<std::string, int64_t>>> {
+                     return count_predictions(*db_, model);
+                   });
+  }
+
+  Result<std::vector<ModelPrediction>> predictions_for(uint32_t ordinal) override {
+    return guarded("reading predictions", [&]() -> Result<std::vector<ModelPrediction>> {
+      return read_predictions_for(*db_, ordinal);
+    });
+  }
+
  private:
   // Leaving WAL needs the database to itself: SQLite answers "database is locked" (after the busy
   // timeout) when another connection is open, and the mode stays as it was.

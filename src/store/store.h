@@ -204,6 +204,52 @@ class Store {
   // images arrive — returned by ordinal.
   virtual Result<std::vector<RasterEntry>> sample_rasters(int limit) = 0;
   virtual Result<int64_t> count_rasters() = 0;
+
+  // --- blob facts and per-image predictions of trained heads (docs/heads.md) ---
+
+  // What the mesh knows about an image's bytes (the `blobs` row), for rules that label images
+  // from evidence. Optional fields are NULL in the database (unknown or not applicable).
+  struct StoredBlob {
+    uint32_t ordinal = 0;
+    std::string sha256;
+    std::string format;   // "png", "pdf", ..., "unknown"
+    std::string creator;  // "" when not stated
+    std::string color;    // "" when unknown (vector formats)
+    std::optional<int64_t> width_px, height_px, pages;
+  };
+  // Up to `limit` (>= 1) blobs with ordinal > `after_ordinal` (-1 for the first page), by ordinal.
+  virtual Result<std::vector<StoredBlob>> list_blob_facts(int64_t after_ordinal, int limit) = 0;
+  // The blobs among `sha256s` (lowercase hex) that exist, in the order asked; unknown hashes are
+  // left out (the caller reports them).
+  virtual Result<std::vector<StoredBlob>> blob_facts_by_sha256(
+      const std::vector<std::string>& sha256s) = 0;
+  // The blobs among `ordinals` that exist, in the order asked.
+  virtual Result<std::vector<StoredBlob>> blob_facts_by_ordinal(
+      const std::vector<uint32_t>& ordinals) = 0;
+
+  // One head model's prediction for one image: a class name, or a cluster number as decimal
+  // text, with its probability in [0, 1].
+  struct Prediction {
+    uint32_t ordinal = 0;
+    std::string label;
+    float probability = 0;
+  };
+  // Stores `predictions` of `model` in ONE transaction (callers pass batches, e.g. 4096 rows),
+  // replacing the image's earlier prediction by that model. kInvalidArgument (nothing written)
+  // for an empty model name, an empty label or a probability outside [0, 1].
+  virtual Status write_predictions(const std::string& model,
+                                   const std::vector<Prediction>& predictions) = 0;
+  // Deletes every prediction of `model` (before a retrained head's predictions are written).
+  virtual Status clear_predictions(const std::string& model) = 0;
+  // Images per label of `model`, most first (ties by label): the explorer's filter and facet.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> prediction_counts(
+      const std::string& model) = 0;
+  // Every model's prediction for one image (the explorer's detail), by model name.
+  struct ModelPrediction {
+    std::string model;
+    Prediction prediction;
+  };
+  virtual Result<std::vector<ModelPrediction>> predictions_for(uint32_t ordinal) = 0;
 };
 
 }  // namespace imagemesh::store

@@ -286,7 +286,7 @@ TEST(StoreOpen, CreatesTheFolderInWalMode) {
   EXPECT_TRUE(std::filesystem::exists(mesh + "/mesh.db"));
   SQLite::Database db(mesh + "/mesh.db", SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
-  EXPECT_EQ(db.execAndGet("SELECT value FROM meta WHERE key = 'schema_version'").getString(), "2");
+  EXPECT_EQ(db.execAndGet("SELECT value FROM meta WHERE key = 'schema_version'").getString(), "3");
 }
 
 TEST(StoreOpen, RefusesANewerSchema) {
