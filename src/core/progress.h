@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -55,6 +56,24 @@ class ProgressBar {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread thread_;
+};
+
+// A ProgressBar when `show` (e.g. stderr is a terminal and --no-progress was not given), nothing
+// otherwise, behind the same calls.
+class MaybeProgressBar {
+ public:
+  MaybeProgressBar(bool show, std::string label, uint64_t total, std::string unit = "images") {
+    if (show) bar_.emplace(std::move(label), std::move(unit), total);
+  }
+  void advance(uint64_t n = 1) {
+    if (bar_) bar_->advance(n);
+  }
+  void finish() {
+    if (bar_) bar_->finish();
+  }
+
+ private:
+  std::optional<ProgressBar> bar_;
 };
 
 // "1:02:03", "4:05"

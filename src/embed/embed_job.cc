@@ -12,7 +12,10 @@
 #include "core/file_lock.h"
 #include "core/log.h"
 #include "core/progress.h"
+#include "embed/cnn_model.h"
 #include "embed/feature_pool.h"
+#include "embed/head_job.h"
+#include "embed/index_update.h"
 #include "embed/pca.h"
 #include "index/vector_index.h"
 #include "store/store.h"
@@ -43,9 +46,7 @@ void remove_model_files(const ModelPaths& paths) {
   for (const fs::path& path : {paths.pca, paths.fit, paths.vectors, paths.index}) {
     fs::remove(path, ignored);
   }
-  fs::path graph = paths.index;
-  graph += ".hnsw";
-  fs::remove(graph, ignored);
+  remove_index(paths.index);
 }
 
 double seconds_since(Clock::time_point start) {
@@ -56,23 +57,6 @@ int worker_count(int requested) {
   if (requested > 0) return requested;
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
-
-// A progress bar when asked for (a terminal), nothing otherwise.
-class MaybeBar {
- public:
-  MaybeBar(bool show, std::string label, uint64_t total) {
-    if (show) bar_.emplace(std::move(label), "images", total);
-  }
-  void advance() {
-    if (bar_) bar_->advance();
-  }
-  void finish() {
-    if (bar_) bar_->finish();
-  }
-
- private:
-  std::optional<ProgressBar> bar_;
-};
 
 // Syncs a vector file every kSyncEveryRows rows or kSyncEvery, whichever comes first.
 class SyncPacer {
@@ -142,19 +126,25 @@ class ModelRun {
     IM_RETURN_IF_ERROR(status);
     workers_.clear();  // free the models' memory before the index is loaded
     const Clock::time_point index_start = Clock::now();
-    status = update_index();
+    auto updated =
+        update_index(paths_.vectors, paths_.index, info_.name, options_.progress, options_.cancel);
     summary_.index_seconds = seconds_since(index_start);
-    if (status.code() == ErrorCode::kCancelled) {
+    if (updated.status().code() == ErrorCode::kCancelled) {
       summary_.cancelled = true;
       return summary_;
     }
-    IM_RETURN_IF_ERROR(status);
+    IM_RETURN_IF_ERROR(updated.status());
+    summary_.index_size = updated->size;
+    summary_.index_added = updated->added;
     return summary_;
   }
 
  private:
   Status load_workers() {
     const int count = worker_count(options_.jobs);
+    // One OpenCV thread per worker when there are several: two single-threaded instances beat one
+    // two-threaded forward pass (docs/models.md, "Speed").
+    if (info_.needs_weights) IM_RETURN_IF_ERROR(set_cnn_threads(count > 1 ? 1 : worker_count(0)));
     for (int i = 0; i < count; ++i) {
       IM_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, load_model(info_.name, options_.weights));
       workers_.push_back(std::move(model));
@@ -194,7 +184,7 @@ class ModelRun {
     for (const auto& entry : sample) {
       if (!fit.has(entry.ordinal)) todo.push_back({entry.ordinal, entry.sha256});
     }
-    MaybeBar bar(options_.progress, info_.name + " fit sample", todo.size());
+    MaybeProgressBar bar(options_.progress, info_.name + " fit sample", todo.size());
     SyncPacer pacer(fit);
     const Status status = compute_features(
         workers_, thumbnails_,
@@ -271,7 +261,7 @@ class ModelRun {
       if (opened.ok() && opened->info().dimension == input_dim()) fit = std::move(*opened);
     }
 
-    MaybeBar bar(options_.progress, info_.name, summary_.images);
+    MaybeProgressBar bar(options_.progress, info_.name, summary_.images);
     SyncPacer pacer(vectors);
     FailureLog failures(info_.name);
     std::vector<float> projected(pca_.output_dim);
@@ -330,61 +320,6 @@ class ModelRun {
     return Status::Ok();
   }
 
-  // Adds every stored vector the index lacks, in ordinal order (the same inserts in the same
-  // order build the same graph), and saves it when anything changed.
-  Status update_index() {
-    IM_ASSIGN_OR_RETURN(VectorFile vectors, VectorFile::open(paths_.vectors));
-    const uint32_t dim = vectors.info().dimension;
-    std::unique_ptr<index::VectorIndex> graph;
-    if (fs::exists(paths_.index)) {
-      IM_ASSIGN_OR_RETURN(graph, index::load_index(paths_.index));
-      if (graph->dimension() != dim) {
-        return Status(ErrorCode::kInvalidArgument,
-                      paths_.index.string() +
-                          " does not match the vectors: run `imagemesh embed "
-                          "--rebuild --model " +
-                          info_.name + "`");
-      }
-    } else {
-      IM_ASSIGN_OR_RETURN(graph, index::make_index("hnsw", dim));
-    }
-    uint64_t missing = 0;
-    for (uint64_t row = 0; row < vectors.rows(); ++row) {
-      missing += vectors.has(row) && !graph->contains(static_cast<uint32_t>(row)) ? 1 : 0;
-    }
-    if (missing > 0) {
-      MaybeBar bar(options_.progress, info_.name + " index", missing);
-      std::vector<float> row_values(dim);
-      for (uint64_t row = 0; row < vectors.rows(); ++row) {
-        const auto id = static_cast<uint32_t>(row);
-        if (!vectors.has(row) || graph->contains(id)) continue;
-        if (options_.cancel != nullptr && options_.cancel->load()) {
-          bar.finish();
-          IM_RETURN_IF_ERROR(graph->save(paths_.index));  // keep what was added
-          return Status(ErrorCode::kCancelled, "interrupted");
-        }
-        IM_RETURN_IF_ERROR(vectors.read(row, row_values));
-        normalise(row_values);  // float16 storage rounds the norm slightly
-        IM_RETURN_IF_ERROR(graph->add(id, row_values));
-        summary_.index_added++;
-        bar.advance();
-      }
-      bar.finish();
-      IM_RETURN_IF_ERROR(graph->save(paths_.index));
-    }
-    summary_.index_size = graph->size();
-    return Status::Ok();
-  }
-
-  static void normalise(std::vector<float>& values) {
-    double sum = 0;
-    for (float v : values) sum += double{v} * v;
-    const double norm = std::sqrt(sum);
-    if (norm > 0) {
-      for (float& v : values) v = static_cast<float>(v / norm);
-    }
-  }
-
   const EmbedOptions& options_;
   const ModelInfo& info_;
   store::Store& store_;
@@ -407,6 +342,13 @@ Result<std::vector<ModelInfo>> chosen_models(const EmbedOptions& options,
     return chosen;
   }
   for (const ModelInfo& info : model_catalogue()) {
+    if (info.head && !fs::exists(fs::path(options.mesh_dir) / "models" / (info.name + ".yml"))) {
+      ModelRunSummary summary;
+      summary.model = info.name;
+      summary.skipped = "not trained (imagemesh train " + info.name + ")";
+      skipped.push_back(std::move(summary));
+      continue;
+    }
     if (info.needs_weights && !fs::exists(options.weights.root / info.name)) {
       ModelRunSummary summary;
       summary.model = info.name;
@@ -423,8 +365,6 @@ Result<std::vector<ModelInfo>> chosen_models(const EmbedOptions& options,
 }  // namespace
 
 Result<EmbedSummary> run_embed(const EmbedOptions& options) {
-  IM_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
-                      store::Store::open_read_only(options.mesh_dir));
   const fs::path embed_dir = fs::path(options.mesh_dir) / "embed";
   std::error_code ec;
   fs::create_directories(embed_dir, ec);
@@ -437,9 +377,12 @@ Result<EmbedSummary> run_embed(const EmbedOptions& options) {
 
   EmbedSummary summary;
   IM_ASSIGN_OR_RETURN(std::vector<ModelInfo> models, chosen_models(options, summary.models));
+  // Writable: heads store predictions, and opening for writing upgrades an older schema.
+  IM_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store, store::Store::open(options.mesh_dir));
   for (const ModelInfo& info : models) {
-    ModelRun run(options, info, *store, embed_dir);
-    IM_ASSIGN_OR_RETURN(ModelRunSummary model_summary, run.run());
+    Result<ModelRunSummary> ran = info.head ? run_head(options, info.name, *store, embed_dir)
+                                            : ModelRun(options, info, *store, embed_dir).run();
+    IM_ASSIGN_OR_RETURN(ModelRunSummary model_summary, std::move(ran));
     const bool cancelled = model_summary.cancelled;
     summary.models.push_back(std::move(model_summary));
     if (cancelled) {

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "embed/cnn_model.h"
 #include "embed/raw_model.h"
 
 namespace imagemesh::embed {
@@ -22,6 +23,16 @@ Result<std::unique_ptr<Model>> load_raw(const std::filesystem::path&) {
 const std::vector<CatalogueEntry>& entries() {
   static const std::vector<CatalogueEntry> table = {
       {{"raw", "the pixels: 32x32 sRGB letterboxed on white (3072 values)", false, 256}, &load_raw},
+      {{"mobilenet", "MobileNetV2 (ImageNet backbone), 224x224, 1280 pooled features", true, 256},
+       &load_mobilenet},
+      {{"inception", "InceptionV3 (ImageNet backbone), 299x299, 2048 pooled features", true, 256},
+       &load_inception},
+      {{"ternary", "figure type head (diagram/sensor/mixed) on another model's vectors", false, 0,
+        true},
+       nullptr},
+      {{"deepcluster", "DeepCluster head (k-means clusters) on another model's vectors", false, 0,
+        true},
+       nullptr},
   };
   return table;
 }
@@ -57,6 +68,11 @@ Result<ModelInfo> find_model(std::string_view name) {
 Result<std::unique_ptr<Model>> load_model(std::string_view name, const ModelDirectory& weights) {
   for (const auto& entry : entries()) {
     if (entry.info.name != name) continue;
+    if (entry.info.head || entry.load == nullptr) {
+      return Status(
+          ErrorCode::kInvalidArgument,
+          "'" + entry.info.name + "' is a head, applied to stored vectors (docs/heads.md)");
+    }
     const std::filesystem::path dir = weights.root / entry.info.name;
     if (entry.info.needs_weights && !std::filesystem::exists(dir)) {
       return Status(ErrorCode::kNotFound,

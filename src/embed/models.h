@@ -31,7 +31,10 @@ struct ModelInfo {
   std::string name;     // stable identifier ([a-z0-9_.-])
   std::string summary;  // one line for `embed --list`
   bool needs_weights = false;
-  uint32_t pca_dim = 0;  // documented reduced dimension (docs/embeddings.md)
+  uint32_t pca_dim = 0;  // documented reduced dimension (docs/embeddings.md); heads: none
+  // A head (docs/heads.md): trained per mesh with `imagemesh train`, applied to another model's
+  // stored vectors instead of pixels; load_model() does not load it (embed/head_model.h does).
+  bool head = false;
 };
 
 // Every known model, in a stable order (the default `embed` order).
@@ -40,8 +43,8 @@ const std::vector<ModelInfo>& model_catalogue();
 // Finds `name` in the catalogue (kNotFound listing the known names otherwise).
 [[nodiscard]] Result<ModelInfo> find_model(std::string_view name);
 
-// Loads `name`. Models with weights read them from `weights`; a missing weights folder is
-// kNotFound with the command that fetches them.
+// Loads the pixel model `name`. Models with weights read them from `weights`; a missing weights
+// folder is kNotFound with the command that fetches them; a head is kInvalidArgument.
 [[nodiscard]] Result<std::unique_ptr<Model>> load_model(std::string_view name,
                                                         const ModelDirectory& weights);
 

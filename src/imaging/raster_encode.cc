@@ -185,12 +185,36 @@ Result<std::string> encode_animated_gif(const std::vector<PixelBuffer>& frames,
   }
 }
 
+namespace {
+
+// decode_raster with libvips load options ("n=-1", "shrink=2").
+Result<DecodedRaster> decode_with_options(std::string_view bytes, bool all_pages,
+                                          const std::string& options);
+
+}  // namespace
+
 Result<DecodedRaster> decode_raster(std::string_view bytes, bool all_pages) {
+  return decode_with_options(bytes, all_pages, all_pages ? "n=-1" : "");
+}
+
+Result<DecodedRaster> decode_raster_shrunk(std::string_view bytes, int jpeg_shrink) {
+  const bool jpeg = bytes.size() > 3 && static_cast<unsigned char>(bytes[0]) == 0xFF &&
+                    static_cast<unsigned char>(bytes[1]) == 0xD8;
+  if (!jpeg || (jpeg_shrink != 2 && jpeg_shrink != 4 && jpeg_shrink != 8)) {
+    return decode_raster(bytes);
+  }
+  return decode_with_options(bytes, false, "shrink=" + std::to_string(jpeg_shrink));
+}
+
+namespace {
+
+Result<DecodedRaster> decode_with_options(std::string_view bytes, bool all_pages,
+                                          const std::string& options) {
   if (bytes.empty()) return error(ErrorCode::kDecodeFailed, "no bytes to decode");
   IM_RETURN_IF_ERROR(ensure_vips_initialised());
   try {
     VImage image =
-        VImage::new_from_buffer(bytes.data(), bytes.size(), all_pages ? "n=-1" : "").copy_memory();
+        VImage::new_from_buffer(bytes.data(), bytes.size(), options.c_str()).copy_memory();
     DecodedRaster out;
     out.pages = image.get_typeof("n-pages") != 0 && all_pages ? image.get_int("n-pages") : 1;
     const bool cmyk = image.interpretation() == VIPS_INTERPRETATION_CMYK && image.bands() == 4;
@@ -217,5 +241,7 @@ Result<DecodedRaster> decode_raster(std::string_view bytes, bool all_pages) {
     return error(ErrorCode::kDecodeFailed, std::string("decode failed: ") + failure.what());
   }
 }
+
+}  // namespace
 
 }  // namespace imagemesh::imaging

@@ -62,6 +62,10 @@ struct DecodedRaster {
   int pages = 1;
 };
 Result<DecodedRaster> decode_raster(std::string_view bytes, bool all_pages = false);
+// The same, first page only, decoding a JPEG at 1/`jpeg_shrink` of its size (1, 2, 4 or 8:
+// libjpeg's DCT scaling, several times cheaper than decoding in full and resizing); other formats
+// decode in full.
+Result<DecodedRaster> decode_raster_shrunk(std::string_view bytes, int jpeg_shrink);
 
 // Initialises libvips once per process (thread-safe, idempotent). libvips requires a process-wide
 // init before any other call; this is the one place we do it. The encoders call it themselves.

@@ -38,6 +38,27 @@ VImage to_srgb_on_white(const PixelBuffer& image) {
       .copy_memory();
 }
 
+// The largest JPEG shrink-on-load factor (8, 4, 2; else 1) that still leaves at least the
+// canvas's pixels along the side the image fills, as libvips' own thumbnail does: libjpeg's DCT
+// scaling averages, so nothing aliases, and the Lanczos resize finishes the job. Reads only the
+// header; anything unreadable gets 1 (decoding in full reports the error).
+int jpeg_shrink_for(std::string_view bytes, int width, int height) {
+  try {
+    const VImage header = VImage::new_from_buffer(bytes.data(), bytes.size(), "");
+    if (header.get_typeof("vips-loader") == 0 ||
+        std::string(header.get_string("vips-loader")) != "jpegload_buffer") {
+      return 1;
+    }
+    const double scale = std::min(double(width) / header.width(), double(height) / header.height());
+    for (int shrink : {8, 4, 2}) {
+      if (scale * shrink <= 1.0) return shrink;
+    }
+  } catch (const vips::VError&) {
+    vips_error_clear();
+  }
+  return 1;
+}
+
 }  // namespace
 
 Result<PixelBuffer> fit_on_white(const PixelBuffer& image, int width, int height) {
@@ -85,7 +106,9 @@ Result<PixelBuffer> fit_on_white(const PixelBuffer& image, int width, int height
 }
 
 Result<PixelBuffer> decode_fit_on_white(std::string_view bytes, int width, int height) {
-  IM_ASSIGN_OR_RETURN(DecodedRaster decoded, decode_raster(bytes));
+  IM_RETURN_IF_ERROR(ensure_vips_initialised());
+  IM_ASSIGN_OR_RETURN(DecodedRaster decoded,
+                      decode_raster_shrunk(bytes, jpeg_shrink_for(bytes, width, height)));
   return fit_on_white(decoded.image, width, height);
 }
 

@@ -93,6 +93,35 @@ TEST(RgbRaster, DecodesEncodedBytes) {
   EXPECT_TRUE(near(*fitted, 4, 4, 10, 20, 30));
 }
 
+// A large JPEG is decoded at a fraction of its size (DCT scaling) before the resize: the result
+// stays close to fitting the fully decoded image, and the canvas is the same.
+TEST(RgbRaster, ShrinkOnLoadMatchesTheFullDecode) {
+  PixelBuffer gradient{640, 480, PixelLayout::kRgb, {}};
+  for (int y = 0; y < 480; ++y) {
+    for (int x = 0; x < 640; ++x) {
+      gradient.pixels.push_back(static_cast<uint8_t>(x * 255 / 639));
+      gradient.pixels.push_back(static_cast<uint8_t>(y * 255 / 479));
+      gradient.pixels.push_back(static_cast<uint8_t>((x + y) % 256 < 128 ? 40 : 200));
+    }
+  }
+  auto jpeg = encode_raster(gradient, RasterFormat::kJpeg);
+  ASSERT_TRUE(jpeg.ok()) << jpeg.status().to_string();
+  auto full = decode_raster(*jpeg);
+  ASSERT_TRUE(full.ok());
+  for (int side : {32, 100, 224}) {
+    auto reference = fit_on_white(full->image, side, side);
+    auto shrunk = decode_fit_on_white(*jpeg, side, side);
+    ASSERT_TRUE(reference.ok() && shrunk.ok());
+    ASSERT_EQ(shrunk->pixels.size(), reference->pixels.size());
+    double total = 0;
+    for (size_t i = 0; i < shrunk->pixels.size(); ++i) {
+      total += std::abs(int{shrunk->pixels[i]} - int{reference->pixels[i]});
+    }
+    EXPECT_LT(total / static_cast<double>(shrunk->pixels.size()), 3.0) << "canvas " << side;
+    EXPECT_TRUE(near(*shrunk, side / 2, 0, 255, 255, 255, 0)) << "letterbox stays white";
+  }
+}
+
 TEST(RgbRaster, BadInputsAreErrors) {
   PixelBuffer short_buffer{4, 4, PixelLayout::kRgb, {1, 2, 3}};
   EXPECT_EQ(fit_on_white(short_buffer, 8, 8).status().code(), ErrorCode::kInvalidArgument);

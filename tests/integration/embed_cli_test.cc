@@ -238,6 +238,65 @@ TEST_F(EmbedCli, EvaluateReportsNeighbourAgreementPerLabel) {
   EXPECT_NE(bad.output.find("`kind`"), std::string::npos) << bad.output;
 }
 
+// A trained head is applied by `embed` to its source's vectors: a vector and a stored prediction
+// per image; retraining it (a different file) makes the next run start the head over.
+TEST_F(EmbedCli, HeadsAreAppliedToTheirSourceVectors) {
+  const std::string mesh = fresh_mesh("heads");
+  const int64_t images = rasters(mesh);
+  ASSERT_EQ(embed_json(mesh)["skipped"], "");
+  auto not_trained = embed::run_embed([&] {
+    auto options = raw_options(mesh);
+    options.models = {"deepcluster"};
+    return options;
+  }());
+  ASSERT_TRUE(not_trained.ok()) << not_trained.status().to_string();
+  EXPECT_NE(not_trained->models.at(0).skipped.find("imagemesh train deepcluster"),
+            std::string::npos);
+
+  auto trained = run_imagemesh({"train", "deepcluster", "--mesh", mesh, "--source", "raw", "--k",
+                                "4", "--rounds", "2", "--seed", "1"});
+  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  embed::EmbedOptions options = raw_options(mesh);
+  options.models = {"deepcluster"};
+  auto first = embed::run_embed(options);
+  ASSERT_TRUE(first.ok()) << first.status().to_string();
+  const auto& applied = first->models.at(0);
+  EXPECT_EQ(applied.skipped, "");
+  EXPECT_EQ(applied.images, static_cast<uint64_t>(images));
+  EXPECT_EQ(applied.embedded, static_cast<uint64_t>(images));
+  EXPECT_EQ(applied.index_size, static_cast<uint64_t>(images));
+  {
+    auto store = store::Store::open(mesh);
+    ASSERT_TRUE(store.ok());
+    auto counts = (*store)->prediction_counts("deepcluster");
+    ASSERT_TRUE(counts.ok());
+    int64_t predicted = 0;
+    for (const auto& [label, count] : *counts) {
+      EXPECT_GE(std::stoi(label), 0);
+      EXPECT_LT(std::stoi(label), 4);
+      predicted += count;
+    }
+    EXPECT_EQ(predicted, images);
+  }
+
+  auto again = embed::run_embed(options);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->models.at(0).embedded, 0u);
+  EXPECT_EQ(again->models.at(0).already, static_cast<uint64_t>(images));
+
+  auto retrained = run_imagemesh({"train", "deepcluster", "--mesh", mesh, "--source", "raw", "--k",
+                                  "3", "--rounds", "2", "--seed", "2"});
+  ASSERT_EQ(retrained.exit_code, 0) << retrained.output;
+  auto redone = embed::run_embed(options);
+  ASSERT_TRUE(redone.ok());
+  EXPECT_EQ(redone->models.at(0).embedded, static_cast<uint64_t>(images));
+  auto store = store::Store::open(mesh);
+  ASSERT_TRUE(store.ok());
+  auto counts = (*store)->prediction_counts("deepcluster");
+  ASSERT_TRUE(counts.ok());
+  EXPECT_LE(counts->size(), 3u) << "the old head's predictions are gone";
+}
+
 TEST_F(EmbedCli, HelpListAndBadModelNames) {
   auto help = run_imagemesh({"embed", "--help"});
   EXPECT_EQ(help.exit_code, 0);

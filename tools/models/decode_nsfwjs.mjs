@@ -1,7 +1,8 @@
 // Decodes the two ImageNet CNN backbones shipped inside the npm package nsfwjs into the files the
 // C++ loader reads (src/embed/cnn_model.h, docs/models.md):
 //
-//   <out>/<model>/topology.json   the package's Keras 2.2.4 modelTopology, re-serialised as JSON
+//   <out>/<model>/topology.json   the package's Keras 2.2.4 modelTopology, as JSON that OpenCV's
+//                                 FileStorage reads (see forOpenCv)
 //   <out>/<model>/weights.bin     the backbone's weights dequantised to float32, little-endian
 //   <out>/<model>/manifest.json   for each tensor: Keras name, shape, byte offset into weights.bin
 //   <out>/<model>/PROVENANCE.md   where the bytes come from and what may be used
@@ -75,6 +76,39 @@ function ancestors(layers, target) {
   return needed;
 }
 
+// OpenCV 4.6's JSON reader (cv::FileStorage) rejects null, \u escapes and integers beyond 32 bits.
+// Keras writes null for "none" (regularisers, constraints, seeds, noise_shape ...), where an
+// absent key means the same, so null members are left out; the one null inside a list, the batch
+// dimension of batch_input_shape, becomes -1 ("any"). Anything else outside the subset fails.
+function forOpenCv(value, where) {
+  if (Array.isArray(value)) {
+    return value.map((item, i) => {
+      if (item !== null) return forOpenCv(item, `${where}[${i}]`);
+      if (where.endsWith('.batch_input_shape') && i === 0) return -1;
+      return fail(`${where}[${i}] is null`);
+    });
+  }
+  if (value !== null && typeof value === 'object') {
+    const out = {};
+    for (const [key, member] of Object.entries(value)) {
+      if (member !== null) out[key] = forOpenCv(member, `${where}.${key}`);
+    }
+    return out;
+  }
+  if (typeof value === 'string' && !/^[\x20-\x7e]*$/.test(value)) fail(`${where}: not ASCII`);
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= 2 ** 31) {
+    fail(`${where}: integer beyond 32 bits`);
+  }
+  return value;
+}
+
+// One tensor per line: readable, diffable.
+function manifestJson(header, entries) {
+  const fields = Object.entries(header).map(([k, v]) => ` ${JSON.stringify(k)}: ${JSON.stringify(v)},`);
+  const lines = entries.map((entry) => `  ${JSON.stringify(entry)}`);
+  return `{\n${fields.join('\n')}\n "weights": [\n${lines.join(',\n')}\n ]\n}\n`;
+}
+
 function decodeModel(model, packageDir, outDir, tarballSha256) {
   const sourceDir = path.join(packageDir, 'dist', 'models', model.source);
   const bundle = evaluateUmd(path.join(sourceDir, 'model.min.js'));
@@ -131,9 +165,10 @@ function decodeModel(model, packageDir, outDir, tarballSha256) {
 
   const dir = path.join(outDir, model.name);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'topology.json'), `${JSON.stringify(topology, null, 1)}\n`);
+  const topologyJson = JSON.stringify(forOpenCv(topology, 'modelTopology'), null, 1);
+  fs.writeFileSync(path.join(dir, 'topology.json'), `${topologyJson}\n`);
   fs.writeFileSync(path.join(dir, 'weights.bin'), weightsBin);
-  const manifestDoc = {
+  const header = {
     format: 'imagemesh-keras-weights',
     version: 1,
     dtype: 'float32',
@@ -141,9 +176,8 @@ function decodeModel(model, packageDir, outDir, tarballSha256) {
     weights_bytes: weightsBin.length,
     weights_sha256: weightsSha256,
     feature_layer: model.featureLayer,
-    weights: manifest,
   };
-  fs.writeFileSync(path.join(dir, 'manifest.json'), `${JSON.stringify(manifestDoc, null, 1)}\n`);
+  fs.writeFileSync(path.join(dir, 'manifest.json'), manifestJson(header, manifest));
   fs.writeFileSync(
     path.join(dir, 'PROVENANCE.md'),
     provenance(model, layers, tarballSha256, manifest.length, skipped, weightsBin.length,
@@ -160,7 +194,6 @@ function provenance(model, layers, tarballSha256, tensors, skipped, bytes, sha25
   const featureIndex = layers.findIndex((layer) => layer.name === model.featureLayer);
   const head = layers.slice(featureIndex + 1).map((layer) => layer.name);
   const frozenIndex = layers.findIndex((layer) => layer.name === model.frozenThrough);
-  const trainable = layers.filter((layer, i) => i <= featureIndex && layer.config.trainable);
   if (frozenIndex < 0 || layers.slice(0, frozenIndex + 1).some((layer) => layer.config.trainable) ||
       !layers[frozenIndex + 1].config.trainable) {
     fail(`${model.source}: the frozen/fine-tuned boundary is no longer after ${model.frozenThrough}`);
@@ -174,16 +207,17 @@ function provenance(model, layers, tarballSha256, tensors, skipped, bytes, sha25
 - Decoded by \`tools/models/decode_nsfwjs.mjs\` (via \`tools/models/fetch.sh\`): weights dequantised
   exactly as TensorFlow.js does, stored as little-endian float32.
 - \`weights.bin\`: ${tensors} tensors, ${bytes} bytes, SHA-256 \`${sha256}\`.
+- \`LICENSE\`: the package's MIT licence text, copied here by \`tools/models/fetch.sh\`.
 
 ## What the weights are
 
 - Layers \`${layers[1].name}\` through \`${model.frozenThrough}\` are marked \`trainable: false\`: they are
   the untouched ImageNet weights of Keras' ${model.title}.
-- The ${trainable.length} layers after it up to \`${model.featureLayer}\` were fine-tuned by the
-  nsfwjs authors together with their classifier (5 classes: drawing, hentai, neutral, porn, sexy).
-- The classifier head (${head.map((name) => `\`${name}\``).join(', ')}) is **not used**: its
-  ${skipped} tensors are left out of \`weights.bin\`; the layers stay in \`topology.json\` only
-  because that file is the package's topology as published.
+- The layers from \`${layers[frozenIndex + 1].name}\` up to \`${model.featureLayer}\` were fine-tuned
+  by the nsfwjs authors together with their classifier (5 NSFW-content classes).
+- The classifier head (${head.map((name) => `\`${name}\``).join(', ')}) is **not used** and
+  never run: its ${skipped} tensors are left out of \`weights.bin\`; the layers stay in
+  \`topology.json\` only because that file is the package's topology as published.
 
 ## How imagemesh uses it
 
