@@ -99,8 +99,9 @@ int run(EmbedArgs& args) {
     log::error("--mesh is required (or --list to show the models)");
     return 2;
   }
-  args.options.storage =
-      args.storage == "float16" ? embed::ElementType::kFloat16 : embed::ElementType::kFloat32;
+  args.options.storage = args.storage == "float16" ? embed::ElementType::kFloat16
+                         : args.storage == "int8"  ? embed::ElementType::kInt8
+                                                   : embed::ElementType::kFloat32;
   args.options.progress = !args.no_progress && isatty(STDERR_FILENO) == 1;
   CancelOnSignal cancel;
   args.options.cancel = &cancel.flag();
@@ -150,9 +151,11 @@ void add_embed_command(CLI::App& app, Action* action) {
   cmd->add_option("--pca-dim", args->options.pca_dim,
                   "Reduced dimension (default: the model's, see --list)")
       ->check(CLI::Range(1, 4096));
-  cmd->add_option("--storage", args->storage, "Vector storage: float32 or float16 (half the size)")
+  cmd->add_option("--storage", args->storage,
+                  "Vector storage: float32, float16 (half the size) or int8 (a quarter; "
+                  "docs/embeddings.md has the recall cost)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"float32", "float16"}));
+      ->check(CLI::IsMember({"float32", "float16", "int8"}));
   cmd->add_flag("--rebuild", args->options.rebuild,
                 "Forget the model's PCA, vectors and index and compute them again");
   cmd->add_flag("--list", args->list, "Show the models, their weights and provenance");

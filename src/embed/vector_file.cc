@@ -54,7 +54,20 @@ bool valid_model_name(std::string_view name) {
   });
 }
 
-size_t element_bytes(ElementType element) { return element == ElementType::kFloat16 ? 2 : 4; }
+size_t element_bytes(ElementType element) {
+  switch (element) {
+    case ElementType::kFloat16:
+      return 2;
+    case ElementType::kInt8:
+      return 1;
+    case ElementType::kFloat32:
+      break;
+  }
+  return 4;
+}
+
+// int8 rows start with their float32 scale: value_i = q_i * scale, scale = max |x_i| / 127.
+constexpr size_t kInt8ScaleBytes = sizeof(float);
 
 void encode_header(unsigned char* out, const VectorFileInfo& info, uint64_t rows) {
   std::memset(out, 0, kVectorHeaderBytes);
@@ -88,7 +101,7 @@ Result<DecodedHeader> decode_header(const std::filesystem::path& path, const uns
   }
   DecodedHeader h;
   const uint32_t element = get<uint32_t>(in, 12);
-  if (element != 1 && element != 2) return corrupt(path, "unknown element type");
+  if (element < 1 || element > 3) return corrupt(path, "unknown element type");
   h.info.element = static_cast<ElementType>(element);
   h.info.dimension = get<uint32_t>(in, 16);
   if (h.info.dimension == 0 || h.info.dimension > kMaxVectorDimension) {
@@ -112,11 +125,20 @@ Result<DecodedHeader> decode_header(const std::filesystem::path& path, const uns
 }  // namespace
 
 std::string_view element_type_name(ElementType type) {
-  return type == ElementType::kFloat16 ? "float16" : "float32";
+  switch (type) {
+    case ElementType::kFloat16:
+      return "float16";
+    case ElementType::kInt8:
+      return "int8";
+    case ElementType::kFloat32:
+      break;
+  }
+  return "float32";
 }
 
 size_t row_stride(uint32_t dimension, ElementType element) {
-  const size_t bytes = size_t{dimension} * element_bytes(element) + sizeof(uint32_t);
+  const size_t scale = element == ElementType::kInt8 ? kInt8ScaleBytes : 0;
+  const size_t bytes = scale + size_t{dimension} * element_bytes(element) + sizeof(uint32_t);
   return (bytes + 15) / 16 * 16;
 }
 
@@ -167,8 +189,17 @@ Status VectorFile::read(uint64_t row, std::span<float> out) const {
   }
   if (info_.element == ElementType::kFloat32) {
     std::memcpy(out.data(), bytes, out.size() * sizeof(float));
-  } else {
+  } else if (info_.element == ElementType::kFloat16) {
     for (size_t i = 0; i < out.size(); ++i) out[i] = half_to_float(get<uint16_t>(bytes, 2 * i));
+  } else {
+    const float scale = get<float>(bytes, 0);
+    if (!std::isfinite(scale)) {
+      return error(ErrorCode::kCorruptArchive,
+                   "vector file: bad int8 scale on row " + std::to_string(row));
+    }
+    for (size_t i = 0; i < out.size(); ++i) {
+      out[i] = static_cast<float>(get<int8_t>(bytes, kInt8ScaleBytes + i)) * scale;
+    }
   }
   return Status::Ok();
 }
@@ -281,9 +312,18 @@ Status VectorFileWriter::set(uint64_t row, std::span<const float> vector) {
   unsigned char* bytes = row_bytes(row);
   if (info_.element == ElementType::kFloat32) {
     std::memcpy(bytes, vector.data(), vector.size() * sizeof(float));
-  } else {
+  } else if (info_.element == ElementType::kFloat16) {
     for (size_t i = 0; i < vector.size(); ++i)
       put<uint16_t>(bytes, 2 * i, float_to_half(vector[i]));
+  } else {
+    float largest = 0;
+    for (float v : vector) largest = std::max(largest, std::abs(v));
+    const float scale = largest / 127.0f;
+    put<float>(bytes, 0, scale);
+    for (size_t i = 0; i < vector.size(); ++i) {
+      const float q = scale > 0 ? std::round(vector[i] / scale) : 0.0f;
+      put<int8_t>(bytes, kInt8ScaleBytes + i, static_cast<int8_t>(std::clamp(q, -127.0f, 127.0f)));
+    }
   }
   put<uint32_t>(bytes, stride_ - sizeof(uint32_t), kPresent);
   if (row >= rows_) {

@@ -21,9 +21,10 @@
 
 namespace imagemesh::embed {
 
-enum class ElementType : uint32_t { kFloat32 = 1, kFloat16 = 2 };
+// kInt8: each row keeps a float32 scale (its largest |value| / 127) and one signed byte per value.
+enum class ElementType : uint32_t { kFloat32 = 1, kFloat16 = 2, kInt8 = 3 };
 
-// "float32", "float16".
+// "float32", "float16", "int8".
 std::string_view element_type_name(ElementType type);
 
 inline constexpr size_t kVectorHeaderBytes = 256;
@@ -37,8 +38,8 @@ struct VectorFileInfo {
   ElementType element = ElementType::kFloat32;
 };
 
-// Bytes from one row's start to the next: the values and a 4-byte flag, rounded up to 16 bytes so
-// every row starts 16-byte aligned.
+// Bytes from one row's start to the next: (int8: a 4-byte scale,) the values and a 4-byte flag,
+// rounded up to 16 bytes so every row starts 16-byte aligned.
 size_t row_stride(uint32_t dimension, ElementType element);
 
 // Read-only view of a vector file, mapped privately. Cheap to move; rows are decoded on access.
