@@ -12,6 +12,7 @@
 #include "core/file_lock.h"
 #include "core/log.h"
 #include "core/progress.h"
+#include "core/stopwatch.h"
 #include "embed/cnn_model.h"
 #include "embed/feature_pool.h"
 #include "embed/head_job.h"
@@ -47,10 +48,6 @@ void remove_model_files(const ModelPaths& paths) {
     fs::remove(path, ignored);
   }
   remove_index(paths.index);
-}
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 int worker_count(int requested) {

@@ -1,15 +1,16 @@
 #include "embed/head_job.h"
 
 #include <chrono>
-#include <cmath>
 #include <fstream>
 #include <vector>
 
 #include "core/hash.h"
 #include "core/mapped_file.h"
 #include "core/progress.h"
+#include "core/stopwatch.h"
 #include "embed/head_model.h"
 #include "embed/index_update.h"
+#include "embed/unit_vector.h"
 #include "embed/vector_file.h"
 
 namespace imagemesh::embed {
@@ -19,10 +20,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr uint64_t kBatchRows = 4096;  // rows per predictions transaction and vector file sync
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 std::string read_stamp(const fs::path& path) {
   std::ifstream in(path);
@@ -37,15 +34,6 @@ Status write_stamp(const fs::path& path, const std::string& sha) {
   out.close();
   if (!out) return Status(ErrorCode::kIo, path.string() + ": cannot write");
   return Status::Ok();
-}
-
-bool normalise(std::vector<float>& values) {
-  double sum = 0;
-  for (float v : values) sum += double{v} * v;
-  if (!(sum > 0) || !std::isfinite(sum)) return false;
-  const double norm = std::sqrt(sum);
-  for (float& v : values) v = static_cast<float>(v / norm);
-  return true;
 }
 
 }  // namespace

@@ -1,11 +1,11 @@
 #include "embed/index_update.h"
 
-#include <cmath>
 #include <memory>
 #include <system_error>
 #include <vector>
 
 #include "core/progress.h"
+#include "embed/unit_vector.h"
 #include "embed/vector_file.h"
 #include "index/vector_index.h"
 
@@ -13,16 +13,6 @@ namespace imagemesh::embed {
 namespace {
 
 namespace fs = std::filesystem;
-
-// float16 storage rounds a unit vector's norm slightly; the index wants unit length.
-void normalise(std::vector<float>& values) {
-  double sum = 0;
-  for (float v : values) sum += double{v} * v;
-  const double norm = std::sqrt(sum);
-  if (norm > 0) {
-    for (float& v : values) v = static_cast<float>(v / norm);
-  }
-}
 
 }  // namespace
 
@@ -67,7 +57,11 @@ Result<IndexUpdate> update_index(const fs::path& vectors_path, const fs::path& i
         return Status(ErrorCode::kCancelled, "interrupted");
       }
       IM_RETURN_IF_ERROR(vectors.read(row, values));
-      normalise(values);
+      // float16 and int8 storage round a unit vector's norm slightly; the index wants unit length.
+      if (!normalise(values)) {
+        return Status(ErrorCode::kCorruptArchive,
+                      vectors_path.string() + ": row " + std::to_string(row) + " is zero");
+      }
       IM_RETURN_IF_ERROR(graph->add(id, values));
       ++update.added;
       bar.advance();

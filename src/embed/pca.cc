@@ -17,6 +17,7 @@
 #include "core/atomic_file.h"
 #include "core/hash.h"
 #include "core/mapped_file.h"
+#include "embed/unit_vector.h"
 
 namespace imagemesh::embed {
 namespace {
@@ -135,14 +136,10 @@ Status Pca::project_unnormalised(std::span<const float> in, std::span<float> out
 
 Status Pca::project(std::span<const float> in, std::span<float> out) const {
   IM_RETURN_IF_ERROR(project_unnormalised(in, out));
-  double norm = 0;
-  for (float v : out) norm += double(v) * double(v);
-  norm = std::sqrt(norm);
-  if (!(norm > 0) || !std::isfinite(norm)) {
+  if (!normalise(out)) {
     return error(ErrorCode::kInvalidArgument,
                  "PCA projection is zero: the vector has no direction");
   }
-  for (float& v : out) v = static_cast<float>(v / norm);
   return Status::Ok();
 }
 

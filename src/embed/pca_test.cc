@@ -5,11 +5,11 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <vector>
 
 #include "core/subprocess.h"
+#include "test_support/corpus.h"
 
 namespace imagemesh::embed {
 namespace {
@@ -189,13 +189,8 @@ class PcaFile : public ::testing::Test {
     pca_ = fit(samples(rotation(kDim, 11), 1000, 4), 6);
     ASSERT_TRUE(pca_.save(path_).ok());
   }
-  std::string read_all() {
-    std::ifstream in(path_, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  }
-  void write_all(const std::string& bytes) {
-    std::ofstream(path_, std::ios::binary | std::ios::trunc) << bytes;
-  }
+  std::string read_all() { return testing::read_file(path_); }
+  void write_all(const std::string& bytes) { testing::write_file(path_, bytes); }
 
   std::optional<ScopedTempDir> dir_;
   std::filesystem::path path_;

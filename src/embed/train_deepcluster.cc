@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/log.h"
+#include "core/stopwatch.h"
 #include "embed/head_common.h"
 #include "embed/head_model.h"
 
@@ -17,10 +18,6 @@ namespace imagemesh::embed {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // The images trained on: every row with a vector, or the `sample` with the smallest seeded hash,
 // in ordinal order.

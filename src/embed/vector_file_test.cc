@@ -7,13 +7,13 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <numeric>
 #include <optional>
 #include <random>
 #include <vector>
 
 #include "core/subprocess.h"
+#include "test_support/corpus.h"
 
 namespace imagemesh::embed {
 namespace {
@@ -38,13 +38,8 @@ class VectorFileTest : public ::testing::Test {
     dir_.emplace(std::move(dir).value());
     path_ = std::filesystem::path(dir_->path()) / "raw.vectors";
   }
-  std::string read_all() {
-    std::ifstream in(path_, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  }
-  void write_all(const std::string& bytes) {
-    std::ofstream(path_, std::ios::binary | std::ios::trunc) << bytes;
-  }
+  std::string read_all() { return testing::read_file(path_); }
+  void write_all(const std::string& bytes) { testing::write_file(path_, bytes); }
 
   std::optional<ScopedTempDir> dir_;
   std::filesystem::path path_;
