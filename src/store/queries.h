@@ -4,6 +4,7 @@
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <iosfwd>
 #include <optional>
@@ -17,6 +18,27 @@
 namespace imagemesh::store {
 
 Store::Counts read_counts(SQLite::Database& db);
+
+// Runs `fn`, a query using the FTS5 expression `match`. FTS5 reports a malformed MATCH expression
+// (unbalanced quote, bare operator, unknown column) as a plain SQLITE_ERROR while stepping: that
+// becomes kInvalidArgument naming the query; anything else is a real database failure, rethrown.
+template <typename Fn>
+auto as_query_error(const std::string& match, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const SQLite::Exception& e) {
+    if (e.getErrorCode() == SQLITE_ERROR) {
+      std::string message = "bad search query '" + match + "': " + e.what();
+      if (message.find("syntax error") != std::string::npos) {
+        message +=
+            " (put words holding punctuation in double quotes: \"hep-ph/0703990\", "
+            "\"x-ray\")";
+      }
+      return Status(ErrorCode::kInvalidArgument, message);
+    }
+    throw;
+  }
+}
 
 // Store::search(). A malformed query is kInvalidArgument carrying SQLite's message.
 Result<Store::SearchResults> search_documents(SQLite::Database& db,

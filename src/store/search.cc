@@ -1,5 +1,3 @@
-#include <sqlite3.h>
-
 #include "store/queries.h"
 
 namespace imagemesh::store {
@@ -8,26 +6,6 @@ namespace {
 // The licence filter of a search, as SQL over paper_info (?2 is the licence, '' = any).
 constexpr const char* kLicenseFilter =
     "(?2 = '' OR pi.license = ?2 COLLATE NOCASE OR pi.license_family = ?2 COLLATE NOCASE)";
-
-// FTS5 reports a malformed MATCH expression (unbalanced quote, bare operator, unknown column) as
-// a plain SQLITE_ERROR while stepping; anything else is a real database failure and rethrown.
-template <typename Fn>
-auto as_query_error(const std::string& match, Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const SQLite::Exception& e) {
-    if (e.getErrorCode() == SQLITE_ERROR) {
-      std::string message = "bad search query '" + match + "': " + e.what();
-      if (message.find("syntax error") != std::string::npos) {
-        message +=
-            " (put words holding punctuation in double quotes: \"hep-ph/0703990\", "
-            "\"x-ray\")";
-      }
-      return Status(ErrorCode::kInvalidArgument, message);
-    }
-    throw;
-  }
-}
 
 }  // namespace
 

@@ -332,13 +332,18 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& mesh_dir) {
 }
 
 Result<std::unique_ptr<Store>> Store::open_read_only(const std::string& mesh_dir) {
+  IM_ASSIGN_OR_RETURN(auto db, open_database_read_only(mesh_dir));
+  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db), false));
+}
+
+Result<std::unique_ptr<SQLite::Database>> open_database_read_only(const std::string& mesh_dir) {
   const std::string path = (std::filesystem::path(mesh_dir) / kDatabaseName).string();
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return Status(ErrorCode::kNotFound,
                   "no mesh at " + mesh_dir + " (" + path + " does not exist)");
   }
-  return guarded("opening " + path, [&]() -> Result<std::unique_ptr<Store>> {
+  return guarded("opening " + path, [&]() -> Result<std::unique_ptr<SQLite::Database>> {
     auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
     configure(*db);
     IM_ASSIGN_OR_RETURN(int version, schema::stored_version(*db));
@@ -350,7 +355,7 @@ Result<std::unique_ptr<Store>> Store::open_read_only(const std::string& mesh_dir
                     path + " has schema version " + std::to_string(version) +
                         "; open it once for writing (imagemesh ingest) to upgrade it");
     }
-    return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db), false));
+    return db;
   });
 }
 

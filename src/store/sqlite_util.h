@@ -5,12 +5,18 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <exception>
+#include <memory>
 #include <string>
 #include <utility>
 
 #include "core/status.h"
 
 namespace imagemesh::store {
+
+// Opens `mesh_dir`/mesh.db read-only with the connection settings every reader uses. kNotFound
+// without a database or with an empty one; kUnsupported for an older schema (one writable open
+// upgrades it) or a newer one.
+Result<std::unique_ptr<SQLite::Database>> open_database_read_only(const std::string& mesh_dir);
 
 // kIo for what the environment did (disk full, locked, unreadable file), kInternal for everything
 // else (constraint violations and SQL errors are bugs or broken input contracts).
