@@ -14,7 +14,8 @@ int run_app(int argc, char** argv) {
       "  imagemesh sample --out sample/                 # a small built-in corpus\n"
       "  imagemesh ingest --mesh mesh/ sample/          # sources -> mesh/mesh.db\n"
       "  imagemesh export figures --mesh mesh/          # figures as JSON lines\n"
-      "  imagemesh search --mesh mesh/ 'galaxy AND rotation'\n",
+      "  imagemesh search --mesh mesh/ 'galaxy AND rotation'\n"
+      "  imagemesh serve --mesh mesh/                   # the explorer on http://127.0.0.1:8080/\n",
       "imagemesh"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "imagemesh 0.1.0");
@@ -36,6 +37,7 @@ int run_app(int argc, char** argv) {
   add_embed_command(app, &action);
   add_evaluate_command(app, &action);
   add_train_command(app, &action);
+  add_serve_command(app, &action);
 
   try {
     app.parse(argc, argv);

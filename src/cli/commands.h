@@ -25,6 +25,7 @@ void add_contact_sheet_command(CLI::App& app, Action* action);
 void add_embed_command(CLI::App& app, Action* action);
 void add_evaluate_command(CLI::App& app, Action* action);
 void add_train_command(CLI::App& app, Action* action);
+void add_serve_command(CLI::App& app, Action* action);
 
 // Parses argv and runs the chosen subcommand.
 int run_app(int argc, char** argv);
