@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # imagemesh benchmarks. Prints a table; every workload is compared with a baseline measured in the
 # same run on the same machine (ratios, not absolute times, are what to compare across machines).
-#   bench/run.sh [--runs N] [--only ingest|metadata|thumbnails|index|embed]
+#   bench/run.sh [--runs N] [--only ingest|metadata|thumbnails|index|embed|query]
 # Needs ../shared/corpus (says so and exits when absent). The thumbnail baseline needs Debian's
 # ImageMagick, which this script installs when it can (root), as tools/install-deps.sh does.
+# IMAGEMESH_BENCH_BIN_DIR: a release build folder to use instead of building build/release (e.g.
+# when someone else is building there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=3
@@ -12,20 +14,30 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
-    *) echo "usage: bench/run.sh [--runs N] [--only ingest|metadata|thumbnails|index|embed]" >&2; exit 2 ;;
+    *) echo "usage: bench/run.sh [--runs N] [--only ingest|metadata|thumbnails|index|embed|query]" >&2; exit 2 ;;
   esac
 done
-tools/build.sh release >/dev/null
-bin="$PWD/build/release/imagemesh"
+bin_dir="${IMAGEMESH_BENCH_BIN_DIR:-}"
+if [ -z "$bin_dir" ]; then
+  tools/build.sh release >/dev/null
+  bin_dir="$PWD/build/release"
+fi
+bin="$bin_dir/imagemesh"
 corpus="${IMAGEMESH_SHARED_CORPUS:-$PWD/../shared/corpus}"
 work=$(mktemp -d /tmp/imagemesh-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 # The vector index bench needs no corpus (synthetic vectors), so it runs before the corpus check.
 if [ -z "$only" ] || [ "$only" = "index" ]; then
-  bench/index.sh "$PWD/build/release/bench/imagemesh_index_bench" "$work" \
+  bench/index.sh "$bin_dir/bench/imagemesh_index_bench" "$work" \
     "${IMAGEMESH_BENCH_VECTORS:-1000000}"
   [ "$only" = "index" ] && exit 0
+fi
+
+# Explorer queries: the built-in sample and a generated 1 M-image mesh (cached in build/bench-data).
+if [ -z "$only" ] || [ "$only" = "query" ]; then
+  bench/query.sh "$bin_dir" "$work" "${IMAGEMESH_BENCH_QUERY_IMAGES:-1000000}"
+  [ "$only" = "query" ] && exit 0
 fi
 
 # Embedding throughput runs on the built-in sample (no corpus needed).
