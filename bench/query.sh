@@ -8,7 +8,9 @@
 #           build/bench-data/query-<N>/ (IMAGEMESH_BENCH_QUERY_DIR overrides) and reused while its
 #           `complete` file exists: the 1 M mesh takes ~15 minutes to write, mostly the HNSW build
 # Knobs: IMAGEMESH_BENCH_QUERY_SECONDS (per kind and loop, default 5), IMAGEMESH_BENCH_QUERY_CLIENTS
-# (default 2), IMAGEMESH_BENCH_QUERY_BASELINE (seed requests per kind, default 8).
+# (default 2), IMAGEMESH_BENCH_QUERY_BASELINE (seed requests per kind, default 8),
+# IMAGEMESH_BENCH_QUERY_DIM (vector dimension of the generated mesh, default 64 as --only index;
+# another dimension gets its own folder, query-<N>-<D>d).
 set -euo pipefail
 bin_dir="$1"
 work="$2"
@@ -18,9 +20,11 @@ bench="$bin_dir/bench/imagemesh_query_bench"
 seconds="${IMAGEMESH_BENCH_QUERY_SECONDS:-5}"
 clients="${IMAGEMESH_BENCH_QUERY_CLIENTS:-2}"
 baseline="${IMAGEMESH_BENCH_QUERY_BASELINE:-8}"
+dim="${IMAGEMESH_BENCH_QUERY_DIM:-64}"
 if [ $((images % 1000000)) -eq 0 ]; then label="$((images / 1000000))m"
 elif [ $((images % 1000)) -eq 0 ]; then label="$((images / 1000))k"
 else label="$images"; fi
+[ "$dim" = 64 ] || label="$label-${dim}d"
 generated="${IMAGEMESH_BENCH_QUERY_DIR:-$(cd "$(dirname "$0")/.." && pwd)/build/bench-data/query-$label}"
 
 sample="$work/query-sample"
@@ -32,9 +36,9 @@ rm -rf "$sample" "$work/query-mesh"
 "$bin" embed --mesh "$work/query-mesh" --model raw --no-progress >/dev/null 2>&1
 
 printf '\n## explorer queries (query::Engine against the seed'"'"'s explorer), %s cores\n\n' "$(nproc)"
-echo "Generated mesh ($images images, $generated):"
+echo "Generated mesh ($images images, $dim-d, $generated):"
 echo
-"$bench" generate --mesh "$generated" --images "$images" --dim 64
+"$bench" generate --mesh "$generated" --images "$images" --dim "$dim"
 
 table="$work/query-table.md"
 : > "$table"

@@ -116,6 +116,9 @@ std::string rate(double per_second) {
   return text;
 }
 
+// Decimals for a value in a table: one below 10, none from 10 on.
+int decimals(double value) { return value < 10 ? 1 : 0; }
+
 std::string strategies_text(const std::map<std::string, int>& strategies) {
   std::string text;
   for (const auto& [name, count] : strategies) {
@@ -258,8 +261,9 @@ int run(const std::map<std::string, std::string>& flags) {
       rows += " - | - | - | - |\n";
     } else {
       const double ratio = s.percentile(0.5) / t.percentile(0.5);
-      std::snprintf(line, sizeof line, " %.0f | %.0f | %s | %.*fx |\n", s.percentile(0.5),
-                    s.percentile(0.95), rate(s.per_second()).c_str(), ratio < 10 ? 1 : 0, ratio);
+      std::snprintf(line, sizeof line, " %.*f | %.*f | %s | %.*fx |\n", decimals(s.percentile(0.5)),
+                    s.percentile(0.5), decimals(s.percentile(0.95)), s.percentile(0.95),
+                    rate(s.per_second()).c_str(), decimals(ratio), ratio);
       rows += line;
     }
   }

@@ -118,6 +118,12 @@ Result<std::unique_ptr<SeedExplorer>> SeedExplorer::open(const std::string& mesh
   explorer->vectors_path_ = fs::path(mesh_dir) / "embed" / (embedding + ".vectors");
   explorer->index_path_ = fs::path(mesh_dir) / "embed" / (embedding + ".index");
   IM_ASSIGN_OR_RETURN(explorer->reader_, store::CatalogReader::open(mesh_dir));
+  for (int64_t after = -1;;) {
+    IM_ASSIGN_OR_RETURN(auto page, explorer->reader_->list_image_files(after, 8192));
+    for (const auto& file : page) explorer->image_of_file_[file.file_id] = file.ordinal;
+    if (page.size() < 8192) break;
+    after = page.back().file_id;
+  }
   return explorer;
 }
 
@@ -193,7 +199,9 @@ Result<int64_t> SeedExplorer::run(const query::Query& query, SeedStages* stages)
     IM_ASSIGN_OR_RETURN(auto matches, reader_->keyword_matches("\"" + query.keywords + "\""));
     std::unordered_set<uint32_t> matched;
     for (const auto& match : matches) {
-      if (!allowed || allowed->count(match.ordinal)) matched.insert(match.ordinal);
+      auto image = image_of_file_.find(match.file_id);
+      if (image == image_of_file_.end()) continue;
+      if (!allowed || allowed->count(image->second)) matched.insert(image->second);
     }
     allowed = std::move(matched);
   }

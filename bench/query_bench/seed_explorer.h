@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
@@ -56,6 +57,9 @@ class SeedExplorer {
 
   std::filesystem::path ids_path_, table_path_, vectors_path_, index_path_;
   std::unique_ptr<store::CatalogReader> reader_;
+  // file id -> image ordinal, for the FTS matches (the seed's SQL joined them to its image
+  // table); loaded at open, untimed.
+  std::unordered_map<int64_t, uint32_t> image_of_file_;
 };
 
 }  // namespace imagemesh::bench

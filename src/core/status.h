@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace imagemesh {
@@ -65,18 +66,23 @@ inline Status error(ErrorCode code, std::string message) {
   return Status(code, std::move(message));
 }
 
-// A value or the Status explaining why there is none.
-template <typename T>
+// A value or the error explaining why there is none: a Status, or at a boundary another error
+// type (the server's ApiError, which adds an HTTP status and the parameter at fault).
+template <typename T, typename Error = Status>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
-  Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
-    assert(!status_.ok() && "a Result built from a Status must hold an error");
-    if (status_.ok()) status_ = Status(ErrorCode::kInternal, "Result built from an ok Status");
+  Result(T value) : value_(std::move(value)) {}     // NOLINT: implicit by design
+  Result(Error error) : error_(std::move(error)) {  // NOLINT: implicit by design
+    if constexpr (std::is_same_v<Error, Status>) {
+      assert(!error_.ok() && "a Result built from a Status must hold an error");
+      if (error_.ok()) error_ = Status(ErrorCode::kInternal, "Result built from an ok Status");
+    }
   }
 
   bool ok() const { return value_.has_value(); }
-  const Status& status() const { return status_; }
+  // The error when !ok(); status() is its name when it is a Status.
+  const Error& error() const { return error_; }
+  const Error& status() const { return error_; }
 
   T& value() & {
     assert(ok());
@@ -97,7 +103,7 @@ class [[nodiscard]] Result {
 
  private:
   std::optional<T> value_;
-  Status status_;
+  Error error_;
 };
 
 }  // namespace imagemesh

@@ -144,6 +144,37 @@ std::optional<int32_t> parse_date(const std::string& text) {
   return *year * 10000 + month * 100 + day;
 }
 
+std::optional<size_t> Catalog::row_of_file(int64_t file) const {
+  if (file < 0 || file > std::numeric_limits<uint32_t>::max()) return std::nullopt;
+  auto found =
+      std::lower_bound(image_file_ids_.begin(), image_file_ids_.end(), static_cast<uint32_t>(file));
+  if (found == image_file_ids_.end() || *found != file) return std::nullopt;
+  return image_file_rows_[static_cast<size_t>(found - image_file_ids_.begin())];
+}
+
+Status Catalog::load_image_files(store::CatalogReader& reader, Catalog& catalog) {
+  int64_t after = -1;
+  while (true) {
+    IM_ASSIGN_OR_RETURN(auto page, reader.list_image_files(after, kPage));
+    for (const auto& file : page) {
+      if (file.file_id > std::numeric_limits<uint32_t>::max()) {
+        return Status(ErrorCode::kUnsupported,
+                      "file id " + std::to_string(file.file_id) +
+                          " is past the explorer's 32-bit file ids; rebuild mesh.db");
+      }
+      // A file whose image is not in the catalogue (a conversion redone since it was listed)
+      // simply finds no row.
+      if (auto row = catalog.row_of(file.ordinal)) {
+        catalog.image_file_ids_.push_back(static_cast<uint32_t>(file.file_id));
+        catalog.image_file_rows_.push_back(static_cast<uint32_t>(*row));
+      }
+    }
+    if (page.size() < static_cast<size_t>(kPage)) break;
+    after = page.back().file_id;
+  }
+  return Status::Ok();
+}
+
 std::string Catalog::sha256_hex(size_t row) const {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex(64, '0');
@@ -189,6 +220,7 @@ Result<Catalog> Catalog::load(store::CatalogReader& reader, const std::string& f
   for (size_t row = 0; row < catalog.ordinal.size(); ++row) {
     catalog.row_by_ordinal_[catalog.ordinal[row]] = static_cast<int32_t>(row);
   }
+  IM_RETURN_IF_ERROR(load_image_files(reader, catalog));
   IM_RETURN_IF_ERROR(load_predictions(reader, figure_type_model, catalog, catalog.figure_type));
   IM_RETURN_IF_ERROR(load_predictions(reader, cluster_model, catalog, catalog.cluster));
   return catalog;

@@ -1,7 +1,7 @@
 // The image catalogue in memory: one row per explorable image (store/catalog_reader.h), as
 // columns of small integers, and the papers they belong to. Loaded once when the explorer starts
-// (about 60 bytes per image and 40 per paper), read-only afterwards, so any number of queries scan
-// it concurrently. Filters and facets are scans of these columns.
+// (about 70 bytes per image, 8 per file holding one and 40 per paper), read-only afterwards, so any
+// number of queries scan it concurrently. Filters and facets are scans of these columns.
 #pragma once
 
 #include <array>
@@ -42,6 +42,9 @@ class Catalog {
     return static_cast<size_t>(row_by_ordinal_[image]);
   }
   std::string sha256_hex(size_t row) const;
+  // The row of the image a file holds (keyword matches name files), or nullopt when the file
+  // holds no explorable image.
+  std::optional<size_t> row_of_file(int64_t file) const;
 
   // Per image (row), ascending ordinal.
   std::vector<uint32_t> ordinal;
@@ -64,7 +67,13 @@ class Catalog {
   std::vector<uint32_t> creator_family;  // creator code -> family code
 
  private:
+  [[nodiscard]] static Status load_image_files(store::CatalogReader& reader, Catalog& catalog);
+
   std::vector<int32_t> row_by_ordinal_;
+  // Every file holding an explorable image, ascending file id (ids past 2^32 are refused at load;
+  // the whole arXiv has tens of millions of files), and that image's row: 8 bytes per file.
+  std::vector<uint32_t> image_file_ids_;
+  std::vector<uint32_t> image_file_rows_;
 };
 
 // "matplotlib version 3.1.1, http://matplotlib.org/" -> "matplotlib"; "GPL Ghostscript 9.26" ->

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <span>
 #include <system_error>
 #include <unordered_set>
 #include <utility>
@@ -52,10 +53,25 @@ bool has_keywords(const Query& query) {
 
 bool is_similar(const Query& query) { return !query.positives.empty() || !query.upload.empty(); }
 
+// Whether a filter of the catalogue's columns is set (the text and paper filters select
+// candidates instead). Without one every row passes, and select() skips evaluating them.
+bool filters_rows(const Filters& f) {
+  return !f.archives.empty() || !f.categories.empty() || !f.dates.from.empty() ||
+         !f.dates.to.empty() || !f.formats.empty() || !f.creator.empty() ||
+         !f.figure_types.empty() || !f.clusters.empty() || f.has_caption || f.in_figure ||
+         !f.licenses.empty();
+}
+
 // The images a query may return, as catalogue rows (ascending), with what ranking needs.
 struct Selection {
-  std::vector<uint32_t> rows;  // matching rows
-  bool unrestricted = false;   // every catalogue image matches (no filter, no keywords)
+  // Matching rows; left empty when select() was asked for counts only (`total` has them).
+  std::vector<uint32_t> rows;
+  int64_t total = 0;
+  // Every catalogue image but the query's examples matches (no filter, no keywords): one
+  // unfiltered graph search answers a similar query. Set without examples, and with examples
+  // only when the filtered search would not scan them anyway (more rows than the exact-scan
+  // switch), so small meshes keep their exact answers.
+  bool unrestricted = false;
   std::shared_ptr<const KeywordMatches> keyword_matches;  // when an FTS expression was given
   std::string expression;
   std::optional<Facets> facets;
@@ -70,7 +86,7 @@ class EngineImpl final : public Engine {
         readers_(std::move(readers)),
         embeddings_(std::move(embeddings)),
         info_(std::move(info)),
-        keyword_cache_(32),
+        keyword_cache_(32, options_.keyword_cache_bytes),
         thumbnails_(options_.mesh_dir) {}
 
   const MeshInfo& info() const override { return info_; }
@@ -96,13 +112,16 @@ class EngineImpl final : public Engine {
     } else if (has_keywords(query)) {
       results.mode = "keyword";
       results.strategy = "fts";
-      results.total = static_cast<int64_t>(selection.rows.size());
+      results.total = selection.total;
       IM_RETURN_IF_ERROR(rank_by_keywords(query, selection, results));
     } else {
       results.mode = "random";
       results.strategy = "shuffle";
-      results.total = static_cast<int64_t>(selection.rows.size());
-      std::vector<uint32_t> images = ordinals_of(selection.rows);
+      results.total = selection.total;
+      // Rows ascend with ordinals: the whole catalogue is its ordinal column, not a copy of it.
+      std::vector<uint32_t> copied;
+      std::span<const uint32_t> images = catalog_.ordinal;
+      if (!selection.unrestricted) images = copied = ordinals_of(selection.rows);
       std::vector<uint32_t> order =
           first_in_shuffle(images, query.seed, static_cast<size_t>(query.offset + query.limit));
       for (size_t i = static_cast<size_t>(query.offset); i < order.size(); ++i) {
@@ -116,10 +135,10 @@ class EngineImpl final : public Engine {
 
   Result<Results> count(const Query& query) const override {
     const auto start = std::chrono::steady_clock::now();
-    IM_ASSIGN_OR_RETURN(Selection selection, select(query, true));
+    IM_ASSIGN_OR_RETURN(Selection selection, select(query, true, /*need_rows=*/false));
     Results results;
     results.mode = "count";
-    results.total = static_cast<int64_t>(selection.rows.size());
+    results.total = selection.total;
     results.facets = std::move(selection.facets);
     results.millis = seconds_since(start) * 1000.0;
     return results;
@@ -134,7 +153,7 @@ class EngineImpl final : public Engine {
     if (embeddings_.empty()) return no_embeddings();
     IM_ASSIGN_OR_RETURN(Selection selection, select(query, false));
     Comparison comparison;
-    comparison.total = static_cast<int64_t>(selection.rows.size());
+    comparison.total = selection.total;
     for (const auto& embedding : embeddings_) {
       Comparison::Column column;
       column.embedding = embedding->name();
@@ -290,18 +309,40 @@ class EngineImpl final : public Engine {
   Result<std::shared_ptr<const KeywordMatches>> keyword_matches(
       const std::string& expression) const {
     if (auto cached = keyword_cache_.find(expression)) return cached;
-    std::vector<store::KeywordMatch> matches;
+    std::vector<store::FileMatch> files;
     {
       auto reader = readers_->lease();
-      IM_ASSIGN_OR_RETURN(matches, reader->keyword_matches(expression));
+      IM_ASSIGN_OR_RETURN(files, reader->keyword_matches(expression));
     }
+    // Files -> images in memory (a join per match in SQL costs several times the search).
+    KeywordMatches matches;
+    matches.reserve(files.size());
+    for (const store::FileMatch& file : files) {
+      if (auto row = catalog_.row_of_file(file.file_id)) {
+        matches.push_back(
+            {catalog_.ordinal[*row], static_cast<uint32_t>(file.file_id), file.score});
+      }
+    }
+    // One entry per image: its best file (ties: the smaller file id, for stable answers).
+    std::sort(matches.begin(), matches.end(), [](const KeywordMatch& a, const KeywordMatch& b) {
+      if (a.ordinal != b.ordinal) return a.ordinal < b.ordinal;
+      if (a.score != b.score) return a.score > b.score;
+      return a.file_id < b.file_id;
+    });
+    matches.erase(std::unique(matches.begin(), matches.end(),
+                              [](const KeywordMatch& a, const KeywordMatch& b) {
+                                return a.ordinal == b.ordinal;
+                              }),
+                  matches.end());
+    matches.shrink_to_fit();
     auto shared = std::make_shared<const KeywordMatches>(std::move(matches));
     keyword_cache_.put(expression, shared);
     return shared;
   }
 
-  // Filters, keywords and paper ids -> the matching rows (and facets when asked).
-  Result<Selection> select(const Query& query, bool with_facets) const {
+  // Filters, keywords and paper ids -> the matching rows (and facets when asked). Without
+  // `need_rows` (count()), the rows are left out when the facet scan counts them anyway.
+  Result<Selection> select(const Query& query, bool with_facets, bool need_rows = true) const {
     Selection selection;
     IM_ASSIGN_OR_RETURN(CompiledFilter filter, CompiledFilter::compile(query.filters, catalog_));
     // The candidate rows: every image, or those the keywords and paper ids allow.
@@ -343,28 +384,52 @@ class EngineImpl final : public Engine {
         }
       }
       std::sort(excluded.begin(), excluded.end());
+      excluded.erase(std::unique(excluded.begin(), excluded.end()), excluded.end());
     }
-    auto keep = [&](uint32_t row) {
-      return filter.failures(row) == 0 &&
-             !std::binary_search(excluded.begin(), excluded.end(), row);
+    if (with_facets && !need_rows && excluded.empty()) {
+      // count(): the facet scan evaluates every candidate and counts the matching ones.
+      selection.facets = count_facets(catalog_, filter, candidates ? *candidates : selection.rows,
+                                      !candidates, &selection.total);
+      return selection;
+    }
+    auto excluded_row = [&](uint32_t row) {
+      return !excluded.empty() && std::binary_search(excluded.begin(), excluded.end(), row);
     };
-    if (candidates) {
+    const bool every_row = !candidates && !filters_rows(query.filters);
+    if (every_row) {
+      // Nothing to evaluate (1 M calls of CompiledFilter::failures otherwise): all but examples.
+      selection.rows.reserve(catalog_.size());
+      for (uint32_t row = 0; row < catalog_.size(); ++row) {
+        if (!excluded_row(row)) selection.rows.push_back(row);
+      }
+    } else if (candidates) {
+      const bool evaluate = filters_rows(query.filters);
       for (uint32_t row : *candidates) {
-        if (keep(row)) selection.rows.push_back(row);
+        if ((!evaluate || filter.failures(row) == 0) && !excluded_row(row)) {
+          selection.rows.push_back(row);
+        }
       }
     } else {
       selection.rows.reserve(catalog_.size());
       for (uint32_t row = 0; row < catalog_.size(); ++row) {
-        if (keep(row)) selection.rows.push_back(row);
+        if (filter.failures(row) == 0 && !excluded_row(row)) selection.rows.push_back(row);
       }
     }
+    selection.total = static_cast<int64_t>(selection.rows.size());
     selection.unrestricted =
-        !candidates && excluded.empty() && selection.rows.size() == catalog_.size();
+        !candidates &&
+        (excluded.empty() ? selection.rows.size() == catalog_.size()
+                          : every_row && selection.rows.size() > exact_scan_max_ids());
     if (with_facets) {
       selection.facets = count_facets(catalog_, filter, candidates ? *candidates : selection.rows,
                                       !candidates, nullptr);
     }
     return selection;
+  }
+
+  // Filtered searches over at most this many images scan them (index::FilterOptions).
+  size_t exact_scan_max_ids() const {
+    return options_.exact_scan_max_ids.value_or(index::FilterOptions{}.exact_max_ids);
   }
 
   std::vector<uint32_t> ordinals_of(std::span<const uint32_t> rows) const {
@@ -383,25 +448,34 @@ class EngineImpl final : public Engine {
                      " images; offset + limit is " + std::to_string(wanted));
     }
     results.embedding = embedding.name();
-    results.total = static_cast<int64_t>(selection.rows.size());
+    results.total = selection.total;
     std::vector<index::Neighbor> neighbours;
-    std::vector<uint32_t> images = ordinals_of(selection.rows);
     if (query.exact) {
-      IM_ASSIGN_OR_RETURN(neighbours, exact_scan(embedding.vectors(), images, vector, wanted));
+      IM_ASSIGN_OR_RETURN(
+          neighbours, exact_scan(embedding.vectors(), ordinals_of(selection.rows), vector, wanted));
       results.strategy = "exact";
     } else if (selection.unrestricted) {
-      // The whole mesh: one graph search. Indexed images outside the catalogue (a conversion
-      // redone since) are dropped, so a few more are asked for.
+      // The whole mesh: one graph search. The examples and indexed images outside the catalogue
+      // (a conversion redone since) are dropped, so that many more are asked for.
+      auto is_example = [&](uint32_t id) {
+        for (const auto* list : {&query.positives, &query.negatives}) {
+          if (std::find(list->begin(), list->end(), id) != list->end()) return true;
+        }
+        return false;
+      };
+      const size_t examples = query.positives.size() + query.negatives.size();
       index::SearchStats stats;
-      IM_ASSIGN_OR_RETURN(neighbours,
-                          embedding.index().search(vector, wanted + 16, nullptr, &stats));
-      std::erase_if(neighbours, [&](const index::Neighbor& n) { return !catalog_.row_of(n.id); });
+      IM_ASSIGN_OR_RETURN(
+          neighbours, embedding.index().search(vector, wanted + examples + 16, nullptr, &stats));
+      std::erase_if(neighbours, [&](const index::Neighbor& n) {
+        return !catalog_.row_of(n.id) || is_example(n.id);
+      });
       if (neighbours.size() > wanted) neighbours.resize(wanted);
       results.strategy = std::string(index::strategy_name(stats.strategy));
-    } else if (images.empty()) {
+    } else if (selection.rows.empty()) {
       results.strategy = "exact";
     } else {
-      index::AllowedIds allowed(std::move(images));
+      index::AllowedIds allowed(ordinals_of(selection.rows));
       index::SearchStats stats;
       IM_ASSIGN_OR_RETURN(neighbours, embedding.index().search(vector, wanted, &allowed, &stats));
       results.strategy = std::string(index::strategy_name(stats.strategy));
@@ -418,17 +492,19 @@ class EngineImpl final : public Engine {
 
   Status rank_by_keywords(const Query& query, const Selection& selection, Results& results) const {
     const KeywordMatches& matches = *selection.keyword_matches;
-    auto match_of = [&](uint32_t image) -> const store::KeywordMatch& {
-      return *std::lower_bound(
-          matches.begin(), matches.end(), image,
-          [](const store::KeywordMatch& m, uint32_t id) { return m.ordinal < id; });
-    };
-    std::vector<const store::KeywordMatch*> ranked;
+    // Rows and matches both ascend by ordinal and every row is a match: one walk through both
+    // (a binary search per row costs ~20 comparisons each for a word matching 1 M images).
+    std::vector<const KeywordMatch*> ranked;
     ranked.reserve(selection.rows.size());
-    for (uint32_t row : selection.rows) ranked.push_back(&match_of(catalog_.ordinal[row]));
+    auto match = matches.begin();
+    for (uint32_t row : selection.rows) {
+      const uint32_t image = catalog_.ordinal[row];
+      while (match->ordinal < image) ++match;
+      ranked.push_back(&*match);
+    }
     const size_t wanted = std::min(ranked.size(), static_cast<size_t>(query.offset + query.limit));
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(wanted),
-                      ranked.end(), [](const store::KeywordMatch* a, const store::KeywordMatch* b) {
+                      ranked.end(), [](const KeywordMatch* a, const KeywordMatch* b) {
                         return a->score != b->score ? a->score > b->score : a->ordinal < b->ordinal;
                       });
     for (size_t i = static_cast<size_t>(query.offset); i < wanted; ++i) {
@@ -444,13 +520,13 @@ class EngineImpl final : public Engine {
     std::vector<int64_t> files;
     std::vector<int64_t> file_of_hit;
     for (Hit& hit : hits) {
-      auto found = std::lower_bound(
-          matches.begin(), matches.end(), hit.image.id,
-          [](const store::KeywordMatch& m, uint32_t id) { return m.ordinal < id; });
+      auto found =
+          std::lower_bound(matches.begin(), matches.end(), hit.image.id,
+                           [](const KeywordMatch& m, uint32_t id) { return m.ordinal < id; });
       const bool matched = found != matches.end() && found->ordinal == hit.image.id;
-      file_of_hit.push_back(matched ? found->file_id : -1);
+      file_of_hit.push_back(matched ? int64_t{found->file_id} : int64_t{-1});
       if (matched) {
-        files.push_back(found->file_id);
+        files.push_back(int64_t{found->file_id});
         hit.score = found->score;
       }
     }

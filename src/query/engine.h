@@ -193,6 +193,8 @@ struct EngineOptions {
   // searched in the graph and post-filtered (index::FilterOptions::exact_max_ids, measured switch
   // point). nullopt keeps the index's default; tests lower it to exercise the graph path.
   std::optional<size_t> exact_scan_max_ids;
+  // Recent keyword matches kept (query/keyword_cache.h): at most this many bytes.
+  size_t keyword_cache_bytes = 256 << 20;
 };
 
 class Engine {

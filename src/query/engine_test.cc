@@ -258,6 +258,21 @@ TEST_F(QueryEngine, TextFiltersAndKeywordsUseTheSearchIndex) {
     EXPECT_EQ(by_author.count(image.ordinal) == 1, of_paper_7) << image.ordinal;
   }
 
+  // An image held by several papers is found through the file of each of them (keyword matches
+  // name files; the catalogue maps every file, not only an image's first, to its image).
+  int shared_images = 0;
+  for (const auto& image : fixture_->images) {
+    if (image.papers.size() < 2) continue;
+    ++shared_images;
+    for (const std::string& paper_id : image.papers) {
+      const auto& paper = fixture_->paper(paper_id);
+      Query by_title;
+      by_title.filters.title = "\"" + paper.title + "\"";
+      EXPECT_TRUE(all_ids(by_title).count(image.ordinal)) << paper_id << " " << image.ordinal;
+    }
+  }
+  EXPECT_GT(shared_images, 0) << "the fixture shares an image between two papers";
+
   Query keyword;
   keyword.keywords = "lattice";
   keyword.limit = 50;
@@ -316,6 +331,32 @@ TEST_F(QueryEngine, FacetCountsLeaveTheirOwnFilterOut) {
   auto counted = engine_->count(query);
   ASSERT_TRUE(counted.ok());
   EXPECT_EQ(counted->total, results.total);
+  EXPECT_EQ(counted->facets->format.size(), results.facets->format.size());
+
+  // count() takes shortcuts (no rows kept, no filter evaluated when none is set): its total and
+  // facets agree with run()'s for keyword candidates, examples and no filter at all.
+  Query keywords = query;
+  keywords.keywords = "plot";
+  Query examples;
+  examples.positives = {fixture_->images[0].ordinal};
+  examples.facets = true;
+  Query nothing;
+  nothing.facets = true;
+  for (const Query* q : {&keywords, &examples, &nothing}) {
+    const Results ran = run_ok(*q);
+    auto only_counted = engine_->count(*q);
+    ASSERT_TRUE(only_counted.ok());
+    EXPECT_EQ(only_counted->total, ran.total);
+    ASSERT_TRUE(only_counted->facets && ran.facets);
+    auto counts = [](const std::vector<FacetValue>& values) {
+      std::map<std::string, int64_t> map;
+      for (const auto& value : values) map[value.value] = value.count;
+      return map;
+    };
+    EXPECT_EQ(counts(only_counted->facets->year), counts(ran.facets->year));
+    EXPECT_EQ(counts(only_counted->facets->format), counts(ran.facets->format));
+  }
+  EXPECT_EQ(engine_->count(nothing)->total, static_cast<int64_t>(fixture_->images.size()));
 }
 
 // Randomised filters: the similar-search answer equals the brute-force top k within the filtered
@@ -387,6 +428,21 @@ TEST_F(QueryEngine, SimilarExcludesTheExamplesAndPagesAreStable) {
   query.offset = 0;
   query.exact = true;
   EXPECT_EQ(run_ok(query).strategy, "exact");
+
+  // Past the exact-scan size, an unfiltered query is one graph search over the whole mesh whose
+  // answer drops the examples afterwards: still none of them, still a full page.
+  auto graph_engine = open_engine(size_t{0});
+  query.exact = false;
+  query.limit = 20;
+  const Results graph = run_ok(query, *graph_engine);
+  EXPECT_NE(graph.strategy, "exact");
+  EXPECT_EQ(graph.total, whole.total);
+  ASSERT_EQ(graph.hits.size(), 20u);
+  for (const Hit& hit : graph.hits) {
+    for (uint32_t example : {query.positives[0], query.positives[1], query.negatives[0]}) {
+      EXPECT_NE(hit.image.id, example);
+    }
+  }
 }
 
 TEST_F(QueryEngine, KeywordPlusSimilarRanksTheKeywordMatchesBySimilarity) {

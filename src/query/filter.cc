@@ -1,9 +1,7 @@
 #include "query/filter.h"
 
 #include <algorithm>
-#include <bit>
 #include <cctype>
-#include <map>
 #include <string>
 
 #include "core/arxiv_taxonomy.h"
@@ -116,6 +114,8 @@ Result<CompiledFilter> CompiledFilter::compile(const Filters& filters, const Cat
     return Status(ErrorCode::kInvalidArgument,
                   "from: " + filters.dates.from + " is after to: " + filters.dates.to);
   }
+  compiled.by_paper_ =
+      compiled.by_archive_ || compiled.by_category_ || compiled.by_date_ || compiled.by_license_;
   if (filters.has_caption) compiled.has_caption_ = *filters.has_caption ? 1 : 0;
   if (filters.in_figure) compiled.in_figure_ = *filters.in_figure ? 1 : 0;
   return compiled;
@@ -143,26 +143,39 @@ bool CompiledFilter::archive_ok(const CatalogPaperRow& paper) const {
   return false;
 }
 
-uint16_t CompiledFilter::failures(size_t row) const {
-  const Catalog& c = *catalog_;
+uint16_t CompiledFilter::paper_failures(uint32_t paper_row) const {
+  const CatalogPaperRow* paper = paper_row == kNoCode ? nullptr : &catalog_->papers[paper_row];
   uint16_t failed = 0;
-  const uint32_t paper_row = c.paper[row];
-  const CatalogPaperRow* paper = paper_row == kNoCode ? nullptr : &c.papers[paper_row];
   if (by_archive_ && (!paper || !archive_ok(*paper))) failed |= 1u << kArchiveGroup;
   if (by_category_ && (!paper || !category_ok(*paper))) failed |= 1u << kCategoryGroup;
   if (by_date_ &&
       (!paper || paper->date == 0 || paper->date < date_from_ || paper->date > date_to_)) {
     failed |= 1u << kYearGroup;
   }
+  if (by_license_ && (!paper || (!licenses_.contains(paper->license) &&
+                                 !licenses_.contains(paper->license_family)))) {
+    failed |= 1u << kLicenseGroup;
+  }
+  return failed;
+}
+
+uint16_t CompiledFilter::failures(size_t row) const {
+  const Catalog& c = *catalog_;
+  uint16_t failed = 0;
+  if (by_paper_) {
+    const uint32_t paper_row = c.paper[row];
+    // kNoCode is both "no paper" and "no verdict yet"; an unknown paper is rare: re-evaluated.
+    if (paper_row != last_paper_ || paper_row == kNoCode) {
+      last_paper_ = paper_row;
+      last_paper_failures_ = paper_failures(paper_row);
+    }
+    failed = last_paper_failures_;
+  }
   if (by_format_ && !formats_.contains(c.format[row])) failed |= 1u << kFormatGroup;
   if (by_figure_type_ && !figure_types_.contains(c.figure_type[row])) {
     failed |= 1u << kFigureTypeGroup;
   }
   if (by_cluster_ && !clusters_.contains(c.cluster[row])) failed |= 1u << kClusterGroup;
-  if (by_license_ && (!paper || (!licenses_.contains(paper->license) &&
-                                 !licenses_.contains(paper->license_family)))) {
-    failed |= 1u << kLicenseGroup;
-  }
   if (by_creator_ && !creators_.contains(c.creator[row])) failed |= 1u << kCreatorGroup;
   const uint8_t flags = c.flags[row];
   if (has_caption_ >= 0 && ((flags & Catalog::kHasCaption) != 0) != (has_caption_ == 1)) {
@@ -180,9 +193,15 @@ Facets count_facets(const Catalog& catalog, const CompiledFilter& filter,
       format(catalog.formats.size()), figure_type(catalog.prediction_labels.size()),
       cluster(catalog.prediction_labels.size()), license(catalog.licenses.size()),
       creator(catalog.creator_families.size());
-  std::map<int, int64_t> years;
+  // Per year 0..9999 (dates are YYYYMMDD): an array, not a map lookup per image.
+  std::vector<int64_t> years(10000);
   int64_t matched = 0;
   std::vector<uint32_t> seen_archives;
+  // Whether each creator code states a creator, looked up once per code rather than per image.
+  std::vector<char> stated(catalog.creators.size());
+  for (uint32_t code = 0; code < stated.size(); ++code) {
+    stated[code] = !catalog.creators.value(code).empty();
+  }
 
   auto count_row = [&](size_t row, uint16_t failed) {
     auto counts = [&](int group) { return failed == 0 || failed == (1u << group); };
@@ -213,7 +232,7 @@ Facets count_facets(const Catalog& catalog, const CompiledFilter& filter,
           }
         }
       }
-      if (counts(kYearGroup) && paper->date != 0) ++years[paper->date / 10000];
+      if (counts(kYearGroup) && paper->date > 0) ++years[static_cast<size_t>(paper->date / 10000)];
       if (counts(kLicenseGroup) && paper->license != kNoCode) ++license[paper->license];
     }
     if (counts(kFormatGroup)) ++format[catalog.format[row]];
@@ -221,14 +240,15 @@ Facets count_facets(const Catalog& catalog, const CompiledFilter& filter,
       ++figure_type[catalog.figure_type[row]];
     }
     if (counts(kClusterGroup) && catalog.cluster[row] != kNoCode) ++cluster[catalog.cluster[row]];
-    if (counts(kCreatorGroup) && !catalog.creators.value(catalog.creator[row]).empty()) {
+    if (counts(kCreatorGroup) && stated[catalog.creator[row]]) {
       ++creator[catalog.creator_family[catalog.creator[row]]];
     }
   };
   auto visit = [&](size_t row) {
     const uint16_t failed = filter.failures(row);
-    // Only a single failed facet group can still count (towards that facet).
-    if (failed == 0 || (std::has_single_bit(failed) && failed < kOtherFilters)) {
+    // Only a single failed facet group can still count (towards that facet). (x & (x - 1)) == 0
+    // is std::has_single_bit without the popcount library call of a build without -mpopcnt.
+    if (failed == 0 || ((failed & (failed - 1)) == 0 && failed < kOtherFilters)) {
       count_row(row, failed);
     }
   };
@@ -241,8 +261,9 @@ Facets count_facets(const Catalog& catalog, const CompiledFilter& filter,
   Facets facets;
   facets.archive = ranked(catalog.archives, archive, archive_label, 200);
   facets.category = ranked(catalog.categories, category, category_label, 500);
-  for (const auto& [year, count] : years) {
-    facets.year.push_back({std::to_string(year), std::to_string(year), count});
+  for (size_t year = 0; year < years.size(); ++year) {
+    if (years[year] == 0) continue;
+    facets.year.push_back({std::to_string(year), std::to_string(year), years[year]});
   }
   facets.format = ranked(catalog.formats, format, nullptr, 50);
   facets.figure_type = ranked(catalog.prediction_labels, figure_type, nullptr, 50);

@@ -38,7 +38,9 @@ class CompiledFilter {
   [[nodiscard]] static Result<CompiledFilter> compile(const Filters& filters,
                                                       const Catalog& catalog);
 
-  // The groups image `row` fails; 0 when it matches.
+  // The groups image `row` fails; 0 when it matches. Not thread-safe (a compiled filter belongs
+  // to one query): it remembers the last paper's verdict, because consecutive rows mostly share
+  // their paper (ordinals follow ingest order) and the paper filters cost most.
   uint16_t failures(size_t row) const;
   bool primary_only() const { return primary_only_; }
 
@@ -46,6 +48,7 @@ class CompiledFilter {
   explicit CompiledFilter(const Catalog& catalog) : catalog_(&catalog) {}
   bool category_ok(const CatalogPaperRow& paper) const;
   bool archive_ok(const CatalogPaperRow& paper) const;
+  uint16_t paper_failures(uint32_t paper_row) const;
 
   const Catalog* catalog_;
   bool primary_only_ = true;
@@ -54,6 +57,9 @@ class CompiledFilter {
        by_figure_type_ = false, by_cluster_ = false, by_license_ = false, by_date_ = false;
   int32_t date_from_ = 0, date_to_ = 99999999;
   int has_caption_ = -1, in_figure_ = -1;  // -1 any, 0 no, 1 yes
+  bool by_paper_ = false;                  // any of the paper filters above
+  mutable uint32_t last_paper_ = kNoCode;  // the paper of the last verdict (kNoCode: none yet)
+  mutable uint16_t last_paper_failures_ = 0;
 };
 
 // Facet counts over `rows` (catalogue rows; all of them when `all_rows`). Returns the number of

@@ -3,11 +3,8 @@
 //   {"error": {"status": 400, "code": "invalid-argument", "parameter": "limit", "message": "..."}}
 #pragma once
 
-#include <cassert>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 
 #include "core/status.h"
 
@@ -37,36 +34,9 @@ int http_status_for(ErrorCode code);
 // The JSON body of an error.
 std::string error_body(const ApiError& error);
 
-// A value or the ApiError explaining why there is none: Result<T> for failures that must reach
-// the client with a parameter name and an HTTP status.
+// A value or the ApiError explaining why there is none: for failures that must reach the client
+// with a parameter name and an HTTP status.
 template <typename T>
-class [[nodiscard]] ApiResult {
- public:
-  ApiResult(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
-  ApiResult(ApiError error) : error_(std::move(error)) {}  // NOLINT: implicit by design
-
-  bool ok() const { return value_.has_value(); }
-  const ApiError& error() const { return error_; }
-  T& value() & {
-    assert(ok());
-    return *value_;
-  }
-  const T& value() const& {
-    assert(ok());
-    return *value_;
-  }
-  T&& value() && {
-    assert(ok());
-    return std::move(*value_);
-  }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-
- private:
-  std::optional<T> value_;
-  ApiError error_;
-};
+using ApiResult = Result<T, ApiError>;
 
 }  // namespace imagemesh::server

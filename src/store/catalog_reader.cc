@@ -37,8 +37,10 @@ class SqliteCatalogReader final : public CatalogReader {
   Result<std::vector<CatalogImage>> list_images(int64_t after_ordinal, int limit) override {
     IM_RETURN_IF_ERROR(check_limit(limit));
     return guarded("listing the image catalogue", [&]() -> Result<std::vector<CatalogImage>> {
-      // The first file is found through files_by_sha256; the figure flags through
-      // graphics_by_file. Walks blobs by rowid, so a page costs its rows, not the table.
+      // Walks blobs by rowid, so a page costs its rows, not the table; the first file is found
+      // through files_by_sha256, the figure flags through graphics_by_file. CROSS JOIN fixes that
+      // order: without statistics (no ANALYZE) SQLite drives from conversions_by_status instead
+      // and reads every conversion for every page, which took minutes at 1 M images.
       SQLite::Statement query(
           *db_,
           std::string(
@@ -51,10 +53,11 @@ class SqliteCatalogReader final : public CatalogReader {
               "        LEFT JOIN subfigures sub ON sub.subfigure_id = g.subfigure_id "
               "        WHERE g.paper_id = f.paper_id AND g.resolved_path = f.path "
               "          AND (fig.caption_text <> '' OR coalesce(sub.caption_text, '') <> '')) "
-              "FROM blobs b JOIN conversions c ON c.sha256 = b.sha256 "
-              "JOIN files f ON f.file_id = (SELECT min(file_id) FROM files "
-              "                             WHERE sha256 = b.sha256 AND is_image = 1) "
-              "WHERE b.blob_ordinal > ?1 AND ") +
+              "FROM blobs b CROSS JOIN conversions c CROSS JOIN files f "
+              "WHERE c.sha256 = b.sha256 "
+              "AND f.file_id = (SELECT min(file_id) FROM files "
+              "                 WHERE sha256 = b.sha256 AND is_image = 1) "
+              "AND b.blob_ordinal > ?1 AND ") +
               kExplorable + " ORDER BY b.blob_ordinal LIMIT ?2");
       query.bind(1, after_ordinal);
       query.bind(2, limit);
@@ -127,38 +130,44 @@ class SqliteCatalogReader final : public CatalogReader {
                    });
   }
 
-  Result<std::vector<KeywordMatch>> keyword_matches(const std::string& match) override {
+  Result<std::vector<ImageFileOrdinal>> list_image_files(int64_t after_file_id,
+                                                         int limit) override {
+    IM_RETURN_IF_ERROR(check_limit(limit));
+    return guarded("listing the image files", [&]() -> Result<std::vector<ImageFileOrdinal>> {
+      // Walks files by rowid (CROSS JOIN keeps that order, as in list_images).
+      SQLite::Statement query(*db_, std::string("SELECT f.file_id, b.blob_ordinal "
+                                                "FROM files f CROSS JOIN blobs b "
+                                                "CROSS JOIN conversions c "
+                                                "WHERE f.file_id > ?1 AND f.is_image = 1 "
+                                                "AND b.sha256 = f.sha256 AND c.sha256 = b.sha256 "
+                                                "AND ") +
+                                        kExplorable + " ORDER BY f.file_id LIMIT ?2");
+      query.bind(1, after_file_id);
+      query.bind(2, limit);
+      std::vector<ImageFileOrdinal> files;
+      while (query.executeStep()) {
+        files.push_back(
+            {query.getColumn(0).getInt64(), static_cast<uint32_t>(query.getColumn(1).getInt64())});
+      }
+      return files;
+    });
+  }
+
+  Result<std::vector<FileMatch>> keyword_matches(const std::string& match) override {
     if (match.find_first_not_of(" \t\r\n") == std::string::npos) {
       return Status(ErrorCode::kInvalidArgument, "the search query is empty");
     }
-    return guarded("searching", [&]() -> Result<std::vector<KeywordMatch>> {
-      return as_query_error(match, [&]() -> Result<std::vector<KeywordMatch>> {
-        SQLite::Statement query(
-            *db_, std::string("SELECT b.blob_ordinal, m.file_id, m.score FROM "
-                              "(SELECT rowid AS file_id, -rank AS score FROM search_fts "
-                              " WHERE search_fts MATCH ?1) m "
-                              "JOIN files f ON f.file_id = m.file_id "
-                              "JOIN blobs b ON b.sha256 = f.sha256 "
-                              "JOIN conversions c ON c.sha256 = b.sha256 WHERE ") +
-                      kExplorable);
+    return guarded("searching", [&]() -> Result<std::vector<FileMatch>> {
+      return as_query_error(match, [&]() -> Result<std::vector<FileMatch>> {
+        SQLite::Statement query(*db_,
+                                "SELECT rowid, -rank FROM search_fts WHERE search_fts MATCH ?1 "
+                                "ORDER BY rowid");
         query.bind(1, match);
-        std::vector<KeywordMatch> rows;
+        std::vector<FileMatch> files;
         while (query.executeStep()) {
-          rows.push_back({static_cast<uint32_t>(query.getColumn(0).getInt64()),
-                          query.getColumn(1).getInt64(), query.getColumn(2).getDouble()});
+          files.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getDouble()});
         }
-        // One entry per image: its best file (ties: the smaller file id, for stable answers).
-        std::sort(rows.begin(), rows.end(), [](const KeywordMatch& a, const KeywordMatch& b) {
-          if (a.ordinal != b.ordinal) return a.ordinal < b.ordinal;
-          if (a.score != b.score) return a.score > b.score;
-          return a.file_id < b.file_id;
-        });
-        rows.erase(std::unique(rows.begin(), rows.end(),
-                               [](const KeywordMatch& a, const KeywordMatch& b) {
-                                 return a.ordinal == b.ordinal;
-                               }),
-                   rows.end());
-        return rows;
+        return files;
       });
     });
   }

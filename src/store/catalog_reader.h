@@ -40,8 +40,14 @@ struct CatalogPaper {
 };
 
 // An image file matching a keyword query: the best-scoring file of each image.
-struct KeywordMatch {
+// A file holding an explorable image, and that image.
+struct ImageFileOrdinal {
+  int64_t file_id = 0;
   uint32_t ordinal = 0;
+};
+
+// A file document matching a full-text query.
+struct FileMatch {
   int64_t file_id = 0;
   double score = 0;  // -bm25 with the column weights of docs/search.md: higher is better
 };
@@ -99,9 +105,15 @@ class CatalogReader {
   virtual Result<std::vector<Store::Prediction>> list_predictions(const std::string& model,
                                                                   int64_t after_ordinal,
                                                                   int limit) = 0;
-  // Images whose file documents match the FTS5 query `match` (docs/search.md), one entry per
-  // image (its best file), in no particular order. A malformed query is kInvalidArgument.
-  virtual Result<std::vector<KeywordMatch>> keyword_matches(const std::string& match) = 0;
+  // Pages of every file holding an explorable image, by file id: up to `limit` (>= 1) files with
+  // file_id > after_file_id. The explorer maps keyword matches (files) to images with them.
+  virtual Result<std::vector<ImageFileOrdinal>> list_image_files(int64_t after_file_id,
+                                                                 int limit) = 0;
+  // The image file documents matching the FTS5 query `match` (docs/search.md), ascending file id,
+  // including files of images that are not explorable. A malformed query is kInvalidArgument.
+  // Only the full-text index is read: joining each match to its image costs ~6x the search for
+  // a common word, so callers map files to images in memory (list_image_files).
+  virtual Result<std::vector<FileMatch>> keyword_matches(const std::string& match) = 0;
   // Snippets of `match` in the given files: file_id -> text with matches in [brackets].
   virtual Result<std::unordered_map<int64_t, std::string>> snippets(
       const std::string& match, const std::vector<int64_t>& file_ids) = 0;
