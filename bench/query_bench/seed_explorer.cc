@@ -196,7 +196,9 @@ Result<int64_t> SeedExplorer::run(const query::Query& query, SeedStages* stages)
     }
   }
   if (keywords) {
-    IM_ASSIGN_OR_RETURN(auto matches, reader_->keyword_matches("\"" + query.keywords + "\""));
+    IM_ASSIGN_OR_RETURN(auto matches,
+                        reader_->keyword_matches("\"" + query.keywords + "\"",
+                                                 store::CatalogReader::Scoring::kUnscored));
     std::unordered_set<uint32_t> matched;
     for (const auto& match : matches) {
       auto image = image_of_file_.find(match.file_id);

@@ -306,13 +306,21 @@ class EngineImpl final : public Engine {
     return embedding.query_vector(query.positives, query.negatives, upload);
   }
 
-  Result<std::shared_ptr<const KeywordMatches>> keyword_matches(
-      const std::string& expression) const {
-    if (auto cached = keyword_cache_.find(expression)) return cached;
+  // The images matching an FTS expression; scored when `scored` (keywords rank or are shown),
+  // otherwise the scores may be 0 (text filters need the set only).
+  Result<std::shared_ptr<const KeywordMatches>> keyword_matches(const std::string& expression,
+                                                                bool scored) const {
+    const std::string scored_key = "bm25:" + expression, unscored_key = "set:" + expression;
+    if (auto cached = keyword_cache_.find(scored_key)) return cached;
+    if (!scored) {
+      if (auto cached = keyword_cache_.find(unscored_key)) return cached;
+    }
     std::vector<store::FileMatch> files;
     {
       auto reader = readers_->lease();
-      IM_ASSIGN_OR_RETURN(files, reader->keyword_matches(expression));
+      using Scoring = store::CatalogReader::Scoring;
+      IM_ASSIGN_OR_RETURN(
+          files, reader->keyword_matches(expression, scored ? Scoring::kBm25 : Scoring::kUnscored));
     }
     // Files -> images in memory (a join per match in SQL costs several times the search).
     KeywordMatches matches;
@@ -336,7 +344,7 @@ class EngineImpl final : public Engine {
                   matches.end());
     matches.shrink_to_fit();
     auto shared = std::make_shared<const KeywordMatches>(std::move(matches));
-    keyword_cache_.put(expression, shared);
+    keyword_cache_.put(scored ? scored_key : unscored_key, shared);
     return shared;
   }
 
@@ -349,7 +357,8 @@ class EngineImpl final : public Engine {
     std::optional<std::vector<uint32_t>> candidates;
     selection.expression = fts_expression(query);
     if (!selection.expression.empty()) {
-      IM_ASSIGN_OR_RETURN(selection.keyword_matches, keyword_matches(selection.expression));
+      IM_ASSIGN_OR_RETURN(selection.keyword_matches,
+                          keyword_matches(selection.expression, has_keywords(query)));
       std::vector<uint32_t> rows;
       rows.reserve(selection.keyword_matches->size());
       for (const auto& match : *selection.keyword_matches) {

@@ -153,15 +153,18 @@ class SqliteCatalogReader final : public CatalogReader {
     });
   }
 
-  Result<std::vector<FileMatch>> keyword_matches(const std::string& match) override {
+  Result<std::vector<FileMatch>> keyword_matches(const std::string& match,
+                                                 Scoring scoring) override {
     if (match.find_first_not_of(" \t\r\n") == std::string::npos) {
       return Status(ErrorCode::kInvalidArgument, "the search query is empty");
     }
     return guarded("searching", [&]() -> Result<std::vector<FileMatch>> {
       return as_query_error(match, [&]() -> Result<std::vector<FileMatch>> {
-        SQLite::Statement query(*db_,
-                                "SELECT rowid, -rank FROM search_fts WHERE search_fts MATCH ?1 "
-                                "ORDER BY rowid");
+        SQLite::Statement query(*db_, scoring == Scoring::kBm25
+                                          ? "SELECT rowid, -rank FROM search_fts "
+                                            "WHERE search_fts MATCH ?1 ORDER BY rowid"
+                                          : "SELECT rowid, 0 FROM search_fts "
+                                            "WHERE search_fts MATCH ?1 ORDER BY rowid");
         query.bind(1, match);
         std::vector<FileMatch> files;
         while (query.executeStep()) {

@@ -110,10 +110,14 @@ class CatalogReader {
   virtual Result<std::vector<ImageFileOrdinal>> list_image_files(int64_t after_file_id,
                                                                  int limit) = 0;
   // The image file documents matching the FTS5 query `match` (docs/search.md), ascending file id,
-  // including files of images that are not explorable. A malformed query is kInvalidArgument.
-  // Only the full-text index is read: joining each match to its image costs ~6x the search for
-  // a common word, so callers map files to images in memory (list_image_files).
-  virtual Result<std::vector<FileMatch>> keyword_matches(const std::string& match) = 0;
+  // including files of images that are not explorable; scored by bm25, or all 0 with kUnscored
+  // (a filter needs the set only, and bm25 is ~15x the cost of finding the matches). A malformed
+  // query is kInvalidArgument. Only the full-text index is read: joining each match to its image
+  // costs ~6x the search for a common word, so callers map files to images in memory
+  // (list_image_files).
+  enum class Scoring { kBm25, kUnscored };
+  virtual Result<std::vector<FileMatch>> keyword_matches(const std::string& match,
+                                                         Scoring scoring) = 0;
   // Snippets of `match` in the given files: file_id -> text with matches in [brackets].
   virtual Result<std::unordered_map<int64_t, std::string>> snippets(
       const std::string& match, const std::vector<int64_t>& file_ids) = 0;
