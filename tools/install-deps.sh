@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev libsimdjson-dev libcli11-dev libspdlog-dev libfmt-dev libpugixml-dev
   libcurl4-openssl-dev
   libcpp-httplib-dev  # the explorer's HTTP server
+  libjs-katex  # math in the explorer's captions: built into the binary (brings fonts-katex)
   chromium  # the explorer's browser tests drive it headless (npm playwright-core)
   libhnswlib-dev libeigen3-dev libspectra-dev libopencv-dnn-dev libopencv-ml-dev
   nodejs  # the CNN weights come from the npm package nsfwjs (tools/models/fetch.sh)

@@ -1,6 +1,7 @@
 // The detail panel: everything GET /api/image/{id} says about one image.
 import { api } from './api.js';
-import { captionText, fill, formatBytes, h, plural, texText } from './dom.js';
+import { fill, formatBytes, h, plural, texText } from './dom.js';
+import { mathText, typeset } from './math.js';
 
 export class Detail {
   // handlers: close(), open(id), more(id), mark(id, kind), href(id), error(err)
@@ -70,11 +71,11 @@ export class Detail {
           h('strong', {}, `Figure ${f.figure}${f.subfigure ? ` (${String.fromCharCode(96 + f.subfigure)})` : ''}`),
           f.paper !== paper.id ? h('span', { class: 'muted' }, ` in ${f.paper}`) : null,
           f.label ? h('code', { class: 'label' }, f.label) : null),
-        f.caption ? h('p', { class: 'caption-text' }, captionText(f.caption)) : h('p', { class: 'muted' }, 'No caption.'),
+        f.caption ? h('p', { class: 'caption-text' }, mathText(f.caption)) : h('p', { class: 'muted' }, 'No caption.'),
         f.subfigure_caption || f.subfigure_label
           ? h('p', { class: 'caption-text subcaption' },
             h('strong', {}, `(${String.fromCharCode(96 + (f.subfigure || 1))}) `),
-            f.subfigure_caption ? captionText(f.subfigure_caption) : null,
+            f.subfigure_caption ? mathText(f.subfigure_caption) : null,
             f.subfigure_label ? h('code', { class: 'label' }, ` ${f.subfigure_label}`) : null)
           : null,
         f.caption_tex && f.caption_tex !== f.caption
@@ -124,7 +125,7 @@ export class Detail {
         h('button', { type: 'button', class: 'unlike', onclick: () => handlers.mark(d.id, 'unlike'), title: 'Add as a negative example (−)' }, '− Negative'),
         paper.url ? h('a', { class: 'button', href: paper.url, target: '_blank', rel: 'noopener' }, 'arXiv ↗') : null),
       h('section', { class: 'detail-section' },
-        h('h2', { id: 'detail-title' }, texText(paper.title) || '(untitled)'),
+        h('h2', { id: 'detail-title' }, paper.title ? mathText(paper.title) : '(untitled)'),
         paper.authors ? h('p', { class: 'authors' }, texText(paper.authors)) : null,
         h('p', { class: 'paper-line' },
           paper.url ? h('a', { href: paper.url, target: '_blank', rel: 'noopener' }, `arXiv:${paper.id}`) : h('span', {}, paper.id),
@@ -133,7 +134,7 @@ export class Detail {
           paper.described_by && paper.described_by !== 'arxiv' ? h('span', { class: 'muted', title: 'No arXiv metadata record: title and authors come from the LaTeX source' }, ` · from ${paper.described_by}`) : ''),
         categories.length ? h('ul', { class: 'categories', 'aria-label': 'Categories' }, categories) : null,
         paper.journal_ref || paper.doi ? h('p', { class: 'muted small' }, [paper.journal_ref, paper.doi && `doi:${paper.doi}`].filter(Boolean).join(' · ')) : null,
-        paper.abstract ? h('details', { class: 'abstract' }, h('summary', {}, 'Abstract'), h('p', {}, captionText(texText(paper.abstract)))) : null),
+        paper.abstract ? h('details', { class: 'abstract' }, h('summary', {}, 'Abstract'), h('p', {}, mathText(paper.abstract))) : null),
       h('section', { class: 'detail-section' }, h('h3', {}, 'Figure'), figureBlocks),
       h('section', { class: 'detail-section' }, h('h3', {}, 'Image'),
         h('dl', { class: 'facts' }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))),
@@ -141,5 +142,7 @@ export class Detail {
       siblings.length ? h('section', { class: 'detail-section' }, h('h3', {}, `Other images of this paper (${siblings.length})`), h('div', { class: 'siblings' }, siblings)) : null,
     );
     this.body.dataset.id = String(d.id);
+    // After the panel is shown: KaTeX loads (once) only for a panel that has math.
+    typeset(this.body);
   }
 }

@@ -52,21 +52,8 @@ export function marked(text) {
   return out;
 }
 
-// A caption as text, with its $…$ math spans set apart (typeset as written, not rendered).
-export function captionText(text) {
-  const out = [];
-  const re = /(\$\$?)([^$]+)\1/g;
-  let last = 0;
-  for (let m; (m = re.exec(text));) {
-    if (m.index > last) out.push(text.slice(last, m.index));
-    out.push(h('span', { class: 'tex', title: 'TeX, as written' }, m[2]));
-    last = re.lastIndex;
-  }
-  if (last < text.length) out.push(text.slice(last));
-  return out;
-}
-
-// arXiv metadata keeps TeX accents in names and titles (`Bal\\'azs`, `Erd\\H{o}s`): shown as letters.
+// arXiv metadata keeps TeX accents in names and titles (`Bal\\'azs`, `Erd\\H{o}s`) and escaped
+// specials (`\\$`, `\\%`): shown as letters. Text only: math goes through math.js.
 const ACCENTS = { "'": '\u0301', '`': '\u0300', '^': '\u0302', '"': '\u0308', '~': '\u0303', '=': '\u0304', '.': '\u0307', H: '\u030b', c: '\u0327', v: '\u030c', u: '\u0306', k: '\u0328', r: '\u030a' };
 const LETTERS = { o: 'ø', O: 'Ø', l: 'ł', L: 'Ł', ss: 'ß', ae: 'æ', AE: 'Æ', oe: 'œ', OE: 'Œ', aa: 'å', AA: 'Å', i: 'ı', j: 'ȷ' };
 export function texText(text) {
@@ -76,6 +63,7 @@ export function texText(text) {
     .replace(/\\([Hcvukr](?=[\s{])|['`^"~=.])\s*(?:\{\s*([a-zA-Z\u0131\u0237])\s*\}|([a-zA-Z\u0131\u0237]))/g,
       (m, accent, braced, bare) => (braced || bare) + ACCENTS[accent.trim()])
     .replace(/\{([^{}\\]*)\}/g, '$1')
+    .replace(/\\([$%&#_{}])/g, '$1')
     .normalize('NFC');
 }
 

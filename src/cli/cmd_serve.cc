@@ -27,6 +27,7 @@ struct ServeArgs {
   std::string models_dir;
   int threads = 0;
   bool access_log = false;
+  std::string web_dir;  // --web: the page from this folder instead of the binary
 };
 
 // "http://127.0.0.1:8080/", "http://[::1]:8080/".
@@ -108,6 +109,13 @@ int run(const ServeArgs& args) {
     log::error("{}", no_mesh_message(args.mesh_dir));
     return 1;
   }
+  // Before the mesh loads: a mistyped folder is an error at once, not a page of 404s later.
+  if (!args.web_dir.empty() &&
+      !std::filesystem::is_regular_file(std::filesystem::path(args.web_dir) / "index.html", ec)) {
+    log::error("--web {}: no index.html there (give the page's folder, e.g. --web web/)",
+               args.web_dir);
+    return 1;
+  }
   query::EngineOptions options;
   options.mesh_dir = args.mesh_dir;
   options.model_dir = args.models_dir;
@@ -123,6 +131,7 @@ int run(const ServeArgs& args) {
   server::ServerOptions server_options;
   server_options.threads = args.threads;
   server_options.access_log = args.access_log;
+  server_options.web_dir = args.web_dir;
   server::Server server(**engine, server_options);
   auto port = server.bind(args.host, args.port);
   if (!port.ok()) {
@@ -145,6 +154,9 @@ int run(const ServeArgs& args) {
       load_seconds);
   std::printf("serving %s (%d threads); Ctrl-C to stop\n", url_of(args.host, *port).c_str(),
               server.threads());
+  if (!args.web_dir.empty()) {
+    std::printf("page: from %s, read per request (not the copy built in)\n", args.web_dir.c_str());
+  }
   if (args.host != "127.0.0.1" && args.host != "::1" && args.host != "localhost") {
     std::printf("note: listening on %s: anyone who can reach it can browse this mesh\n",
                 args.host.c_str());
@@ -177,6 +189,7 @@ void add_serve_command(CLI::App& app, Action* action) {
       "Uploaded images are embedded in memory and never stored. Examples:\n"
       "  imagemesh serve --mesh mesh/                      # then open http://127.0.0.1:8080/\n"
       "  imagemesh serve --mesh mesh/ --port 0             # any free port (printed)\n"
+      "  imagemesh serve --mesh mesh/ --web web/           # page edits show on reload\n"
       "  curl -s 'http://127.0.0.1:8080/api/images?q=galaxy&limit=10'");
   cmd->add_option("--mesh", args->mesh_dir, "Mesh folder (made by imagemesh ingest)")->required();
   cmd->add_option("--host", args->host,
@@ -192,6 +205,12 @@ void add_serve_command(CLI::App& app, Action* action) {
   cmd->add_option("--threads", args->threads,
                   "Connections served at once (default: max(16, 4 x cores))")
       ->check(CLI::Range(1, 1024));
+  cmd->add_option("--web", args->web_dir,
+                  "Serve the page from this folder (with index.html) instead of the copy built "
+                  "in, to develop it: files are read on every request and never cached, so an "
+                  "edit shows on reload. Confined to the folder: no '..', no absolute paths, no "
+                  "dot-files, no symbolic links followed inside it; vendor/ files it lacks "
+                  "(KaTeX) still come from the binary");
   cmd->add_flag("--access-log", args->access_log,
                 "Log each request's method, path and status (never the query or the address)");
   cmd->callback([args, action] { *action = [args] { return run(*args); }; });

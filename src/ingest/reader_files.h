@@ -1,4 +1,4 @@
-// Small helpers shared by the source readers: safe whole-file reads and name/content sniffing.
+// Small helpers shared by the source readers: name and content sniffing.
 // Internal to ingest.
 #pragma once
 
@@ -9,12 +9,6 @@
 #include "core/status.h"
 
 namespace imagemesh::ingest {
-
-// Opens `name` relative to `dir_fd` (AT_FDCWD for a plain path) with O_NONBLOCK, and O_NOFOLLOW
-// when `no_follow`, checks with fstat that it is a regular file (never a FIFO, device or, with
-// no_follow, a symlink: kUnsafePath) no larger than `cap` (kTooLarge), and reads it whole.
-Result<std::string> read_regular_file(int dir_fd, const std::string& name, uint64_t cap,
-                                      bool no_follow);
 
 // "a/b/c.tar.gz" -> "c.tar.gz".
 std::string_view base_name(std::string_view path);

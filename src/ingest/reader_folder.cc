@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/hash.h"
+#include "core/regular_file.h"
 #include "core/safe_path.h"
 #include "ingest/reader_files.h"
 #include "ingest/reader_paper_files.h"

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <pugixml.hpp>
 
+#include "core/regular_file.h"
 #include "ingest/reader_files.h"
 #include "ingest/source_reader.h"
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/hash.h"
+#include "core/regular_file.h"
 #include "ingest/reader_files.h"
 #include "ingest/reader_streams.h"
 #include "ingest/reader_tar_entries.h"

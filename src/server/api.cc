@@ -6,6 +6,7 @@
 #include "server/http_cache.h"
 #include "server/json_encoding.h"
 #include "server/query_params.h"
+#include "server/web_folder.h"
 
 namespace imagemesh::server {
 namespace {
@@ -122,6 +123,16 @@ Reply Api::thumbnail(std::string_view name, std::string_view if_none_match) cons
 
 Reply Api::asset(std::string_view path, std::string_view if_none_match) const {
   const std::string_view name = path.empty() ? "index.html" : path;
+  Reply reply = options_.web_dir.empty() ? built_in_asset(name, path, if_none_match)
+                                         : folder_asset(name, path, if_none_match);
+  if (reply.status == 200 || reply.status == 304) {
+    reply.headers.emplace_back("Content-Security-Policy", std::string(kContentSecurityPolicy));
+  }
+  return reply;
+}
+
+Reply Api::built_in_asset(std::string_view name, std::string_view path,
+                          std::string_view if_none_match) const {
   const WebAsset* asset = find_web_asset(options_.assets, name);
   if (!asset) {
     return Reply::error(ApiError::not_found(
@@ -132,15 +143,36 @@ Reply Api::asset(std::string_view path, std::string_view if_none_match) const {
   // Not content-addressed names: the browser revalidates every time and gets a 304 while the
   // binary is the same.
   std::string etag = "\"" + std::string(asset->sha256.substr(0, 20)) + "\"";
+  if (if_none_match_matches(if_none_match, etag)) return not_modified(std::move(etag), "no-cache");
   Reply reply;
-  if (if_none_match_matches(if_none_match, etag)) {
-    reply = not_modified(std::move(etag), "no-cache");
-  } else {
-    reply.content_type = std::string(content_type_for(asset->path));
-    reply.body = std::string(asset->bytes);
-    reply.headers = {{"ETag", std::move(etag)}, {"Cache-Control", "no-cache"}};
+  reply.content_type = std::string(content_type_for(asset->path));
+  reply.body = std::string(asset->bytes);
+  reply.headers = {{"ETag", std::move(etag)}, {"Cache-Control", "no-cache"}};
+  return reply;
+}
+
+Reply Api::folder_asset(std::string_view name, std::string_view path,
+                        std::string_view if_none_match) const {
+  auto bytes = read_web_folder_file(options_.web_dir, name);
+  if (!bytes.ok()) {
+    const ErrorCode code = bytes.status().code();
+    if (code == ErrorCode::kNotFound && name.starts_with("vendor/")) {
+      return built_in_asset(name, path, if_none_match);
+    }
+    if (code == ErrorCode::kNotFound || code == ErrorCode::kUnsafePath) {
+      // The message never says more about the folder than the request named.
+      return Reply::error(ApiError::not_found(
+          path.empty() ? "no index.html in the --web folder"
+                       : "no such file in the --web folder: /static/" + std::string(path)));
+    }
+    return Reply::error(ApiError{500, std::string(error_code_name(code)), "",
+                                 "--web folder: " + bytes.status().message()});
   }
-  reply.headers.emplace_back("Content-Security-Policy", std::string(kContentSecurityPolicy));
+  // An edit must show on the next reload: nothing is kept, so there is nothing to revalidate.
+  Reply reply;
+  reply.content_type = std::string(content_type_for(name));
+  reply.body = std::move(*bytes);
+  reply.headers = {{"Cache-Control", "no-store"}};
   return reply;
 }
 

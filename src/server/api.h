@@ -4,6 +4,7 @@
 // here. Thread-safe: an Api holds no mutable state and the engine's const methods are concurrent.
 #pragma once
 
+#include <filesystem>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,11 +18,16 @@
 namespace imagemesh::server {
 
 inline constexpr std::string_view kJsonType = "application/json; charset=utf-8";
-// The page's policy: its own scripts, styles (inline style attributes allowed), images (and the
-// data:/blob: URLs of an upload's preview), nothing from elsewhere, never framed.
+// The page's policy: its own scripts (script-src falls back to default-src 'self': no inline
+// script, no eval), images (and the data:/blob: URLs of an upload's preview), nothing from
+// elsewhere, never framed. Styles may be inline attributes: the page sets some, and KaTeX's math
+// writes a style attribute on error spans and on the SVG of stretchy symbols (roots, braces); its
+// glyph boxes are positioned through element.style, which CSP does not restrict. font-src names
+// KaTeX's fonts (/static/vendor/katex/fonts/) explicitly, so tightening default-src later cannot
+// silently turn math into fallback glyphs.
 inline constexpr std::string_view kContentSecurityPolicy =
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+    "font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 // Thumbnails are content-addressed: a name never changes its bytes.
 inline constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
 
@@ -42,6 +48,10 @@ std::string_view allowed_methods(std::string_view path);
 struct ApiOptions {
   std::string version;               // /api/info's "version"
   std::span<const WebAsset> assets;  // what / and /static/ serve
+  // Non-empty: / and /static/ serve this folder instead (serve --web), read per request with
+  // `Cache-Control: no-store` and no ETag, confined by read_web_folder_file(). Only files under
+  // vendor/ (KaTeX, built in from Debian's package) that the folder lacks come from `assets`.
+  std::filesystem::path web_dir;
 };
 
 class Api {
@@ -63,6 +73,11 @@ class Api {
   Reply asset(std::string_view path, std::string_view if_none_match) const;
 
  private:
+  Reply built_in_asset(std::string_view name, std::string_view path,
+                       std::string_view if_none_match) const;
+  Reply folder_asset(std::string_view name, std::string_view path,
+                     std::string_view if_none_match) const;
+
   const query::Engine& engine_;
   ApiOptions options_;
 };

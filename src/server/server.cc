@@ -75,7 +75,8 @@ int server_threads(int threads) {
 struct Server::Impl {
   Impl(const query::Engine& engine, ServerOptions opts)
       : options(std::move(opts)),
-        api(engine, ApiOptions{IMAGEMESH_VERSION, options.assets.value_or(built_in_web_assets())}),
+        api(engine, ApiOptions{IMAGEMESH_VERSION, options.assets.value_or(built_in_web_assets()),
+                               options.web_dir}),
         max_upload(engine.info().max_upload_bytes),
         threads(server_threads(options.threads)) {
     configure();

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <span>
@@ -30,6 +31,8 @@ struct ServerOptions {
   int keep_alive_seconds = 2;
   int keep_alive_max_requests = 1000;  // per connection (httplib's default of 5 is for proxies)
   std::optional<std::span<const WebAsset>> assets;  // nullopt: built_in_web_assets()
+  // Non-empty: serve the page from this folder, read per request (serve --web; api.h ApiOptions).
+  std::filesystem::path web_dir;
 };
 
 // The pool size for `threads` (resolving 0 to the default).

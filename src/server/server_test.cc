@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
 #include <thread>
 
 #include "server/fake_engine.h"
@@ -29,6 +32,8 @@ const WebAsset kAssets[] = {
      "console.log('explorer');"},
     {"index.html", "2222222222222222222222222222222222222222222222222222222222222222",
      "<!doctype html><title>imagemesh</title>"},
+    {"vendor/katex/katex.min.css",
+     "3333333333333333333333333333333333333333333333333333333333333333", "/* built-in katex */"},
 };
 
 class ServerTest : public ::testing::Test {
@@ -264,6 +269,145 @@ TEST_F(ServerTest, NoPageBuiltIn) {
   const json error = expect_error(get("/"), 404, "not-found");
   EXPECT_NE(error["message"].get<std::string>().find("web/index.html"), std::string::npos);
   EXPECT_EQ(get("/api/health").status, 200);
+}
+
+// The KaTeX files cmake/embed_web.cmake builds in from Debian's libjs-katex and fonts-katex: the
+// script, its CSS and exactly the woff2 fonts that CSS names, each with its content type.
+TEST_F(ServerTest, BuiltInKatexIsServedWithItsTypes) {
+  stop();
+  start(ServerOptions{.assets = built_in_web_assets()});
+  const HttpResponse css = get("/static/vendor/katex/katex.min.css");
+  ASSERT_EQ(css.status, 200) << css.body.substr(0, 200);
+  EXPECT_EQ(css.header("content-type"), "text/css; charset=utf-8");
+  EXPECT_EQ(css.header("cache-control"), "no-cache");
+  EXPECT_NE(css.body.find("@font-face"), std::string::npos);
+  const HttpResponse script = get("/static/vendor/katex/katex.min.js");
+  ASSERT_EQ(script.status, 200);
+  EXPECT_EQ(script.header("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(script.body.find("renderToString"), std::string::npos);
+
+  std::set<std::string> expected = {"vendor/katex/katex.min.css", "vendor/katex/katex.min.js"};
+  const std::regex font_url(R"(url\((fonts/[A-Za-z0-9_-]+\.woff2)\))");
+  for (std::sregex_iterator it(css.body.begin(), css.body.end(), font_url), end; it != end; ++it) {
+    const std::string font = (*it)[1].str();
+    if (!expected.insert("vendor/katex/" + font).second) continue;
+    const HttpResponse response = get("/static/vendor/katex/" + font);
+    ASSERT_EQ(response.status, 200) << font;
+    EXPECT_EQ(response.header("content-type"), "font/woff2") << font;
+    EXPECT_EQ(response.body.substr(0, 4), "wOF2") << font;
+  }
+  EXPECT_GE(expected.size(), 2u + 10u) << "KaTeX's CSS names its fonts";
+  std::set<std::string> vendored;
+  for (const WebAsset& asset : built_in_web_assets()) {
+    if (asset.path.starts_with("vendor/")) vendored.emplace(asset.path);
+  }
+  EXPECT_EQ(vendored, expected) << "only what the page uses: no woff/ttf, no contrib scripts";
+
+  // The page's policy lets those fonts load and still allows no script but the page's own files.
+  const std::string policy = css.header("content-security-policy");
+  EXPECT_NE(policy.find("font-src 'self'"), std::string::npos) << policy;
+  EXPECT_NE(policy.find("default-src 'self';"), std::string::npos) << policy;
+  EXPECT_EQ(policy.find("script-src"), std::string::npos) << "scripts follow default-src 'self'";
+  EXPECT_EQ(policy.find("unsafe-eval"), std::string::npos) << policy;
+  const size_t inline_at = policy.find("'unsafe-inline'");
+  EXPECT_EQ(inline_at, policy.find("style-src 'self' 'unsafe-inline'") + 17) << policy;
+  EXPECT_EQ(policy.find("'unsafe-inline'", inline_at + 1), std::string::npos) << policy;
+}
+
+// serve --web DIR: the page from a folder, read per request, confined to it.
+TEST_F(ServerTest, WebFolderIsReadPerRequest) {
+  namespace fs = std::filesystem;
+  using imagemesh::testing::write_file;
+  const fs::path web = scratch_->path() / "web";
+  write_file(web / "index.html", "<p>one</p>");
+  write_file(web / "app.js", "let a = 1;");
+  write_file(web / "css" / "x.css", "p{}");
+  stop();
+  start(ServerOptions{.web_dir = web});
+
+  HttpResponse page = get("/");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.body, "<p>one</p>");
+  EXPECT_EQ(page.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(page.header("cache-control"), "no-store");
+  EXPECT_EQ(page.header("etag"), "");
+  EXPECT_NE(page.header("content-security-policy").find("default-src 'self'"), std::string::npos);
+  write_file(web / "index.html", "<p>two</p>");
+  page = get("/", {{"If-None-Match", "\"22222222222222222222\""}});
+  EXPECT_EQ(page.status, 200) << "the built-in page's tag means nothing here";
+  EXPECT_EQ(page.body, "<p>two</p>");
+
+  const HttpResponse script = get("/static/app.js");
+  ASSERT_EQ(script.status, 200);
+  EXPECT_EQ(script.body, "let a = 1;");
+  EXPECT_EQ(script.header("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(get("/static/css/x.css").header("content-type"), "text/css; charset=utf-8");
+  EXPECT_EQ(client_->request("HEAD", "/static/app.js", {}, "").header("content-length"), "10");
+
+  // vendor/ (KaTeX) comes from the binary while the folder does not have it, as web/ never does.
+  EXPECT_EQ(get("/static/vendor/katex/katex.min.css").body, "/* built-in katex */");
+  write_file(web / "vendor" / "katex" / "katex.min.css", "/* folder katex */");
+  EXPECT_EQ(get("/static/vendor/katex/katex.min.css").body, "/* folder katex */");
+  // The page's own files never do: a file removed from the folder is gone.
+  fs::remove(web / "app.js");
+  expect_error(get("/static/app.js"), 404, "not-found");
+  fs::remove(web / "index.html");
+  const json error = expect_error(get("/"), 404, "not-found");
+  EXPECT_NE(error["message"].get<std::string>().find("index.html"), std::string::npos);
+}
+
+TEST_F(ServerTest, WebFolderServesNothingOutsideIt) {
+  namespace fs = std::filesystem;
+  using imagemesh::testing::write_file;
+  const fs::path web = scratch_->path() / "web";
+  write_file(web / "index.html", "<p>page</p>");
+  write_file(web / "css" / "x.css", "p{}");
+  write_file(web / ".env", "SECRET=1");
+  write_file(web / ".git" / "config", "SECRET=2");
+  write_file(web / "node_modules" / "m.js", "SECRET=3");
+  write_file(scratch_->path() / "outside.txt", "SECRET=4");
+  fs::create_symlink(scratch_->path() / "outside.txt", web / "link.txt");
+  fs::create_directory_symlink(scratch_->path(), web / "up");
+  fs::create_symlink("/etc/passwd", web / "passwd");
+  stop();
+  start(ServerOptions{.web_dir = web});
+  ASSERT_EQ(get("/").status, 200);
+
+  for (const std::string& target :
+       std::vector<std::string>{"/static/../outside.txt",
+                                "/static/..%2Foutside.txt",
+                                "/static/%2e%2e/outside.txt",
+                                "/static/%2e%2e%2foutside.txt",
+                                "/static/css/../../outside.txt",
+                                "/static/css/..%2F..%2Foutside.txt",
+                                "/static/..%5Coutside.txt",
+                                "/static/" + scratch_->str() + "/outside.txt",
+                                "/static//etc/passwd",
+                                "/static/%2Fetc%2Fpasswd",
+                                "/static/./index.html",
+                                "/static/css/./x.css",
+                                "/static/css//x.css",
+                                "/static/css/",
+                                "/static/css",
+                                "/static/.env",
+                                "/static/.git/config",
+                                "/static/node_modules/m.js",
+                                "/static/link.txt",
+                                "/static/passwd",
+                                "/static/up/outside.txt",
+                                "/static/up/web/index.html",
+                                "/static/index.html%00.js",
+                                "/../outside.txt",
+                                "/%2e%2e/outside.txt"}) {
+    const HttpResponse response = get(target);
+    EXPECT_EQ(response.status, 404) << target << " -> " << response.body.substr(0, 200);
+    EXPECT_EQ(response.header("content-type"), "application/json; charset=utf-8") << target;
+    EXPECT_EQ(response.body.find("SECRET"), std::string::npos) << target;
+    EXPECT_EQ(response.body.find("root:"), std::string::npos) << target;
+    EXPECT_EQ(response.body.find(web.string()), std::string::npos)
+        << target << ": the folder's location is not told";
+  }
+  EXPECT_EQ(get("/static/css/x.css").status, 200) << "the connection still serves";
 }
 
 // --- errors ---

@@ -169,8 +169,10 @@ after(async () => {
 
 // ------------------------------------------------------------------ helpers
 
-// Paths the page may ask for: the requests of docs/api.md, thumbnails and its own files.
-const ALLOWED = /^\/(api\/(info|images|facets|compare|health)|api\/image\/\d+|thumb\/[0-9a-f]{64}\.(webp|jpg)|static\/[\w.-]+|)$/;
+// Paths the page may ask for: the requests of docs/api.md, thumbnails and its own files (KaTeX's
+// under vendor/katex/).
+const ALLOWED = /^\/(api\/(info|images|facets|compare|health)|api\/image\/\d+|thumb\/[0-9a-f]{64}\.(webp|jpg)|static\/(vendor\/katex\/(fonts\/)?)?[\w.-]+|)$/;
+const KATEX = /\/static\/vendor\/katex\//;
 
 async function openPage({ expectErrors = false } = {}) {
   const page = await browser.newPage({ viewport: VIEWPORT });
@@ -527,6 +529,92 @@ describe('explorer page', { concurrency: 1 }, () => {
     await page.waitForSelector(`#detail .detail-body[data-id="${sibling}"]`);
     await page.click('#detail button:has-text("More like this")');
     await page.waitForFunction((id) => document.querySelector('#status').textContent.includes(`similar to #${id}`) && document.body.dataset.loading === 'false', sibling);
+    await page.close();
+    checkProblems();
+  });
+
+  it('math in a caption is typeset by KaTeX, loaded only when the panel shows math', async () => {
+    // The sample's captions carry TeX math ($k_\\perp$, $\\chi^2/\\nu$, …): the first image whose
+    // figure caption has some.
+    const { hits } = await (await fetch(`${base}/api/images?limit=200`)).json();
+    let withMath = null;
+    for (const { id } of hits) {
+      const detail = await (await fetch(`${base}/api/image/${id}`)).json();
+      const figure = detail.occurrences.flatMap((o) => o.figures).find((f) => /\$[^$]+\$/.test(f.caption));
+      if (figure) {
+        withMath = { id, figure };
+        break;
+      }
+    }
+    assert.ok(withMath, 'some figure caption of the sample has $…$ math');
+    const page = await openPage();
+    const katexRequests = [];
+    page.on('request', (r) => { if (KATEX.test(new URL(r.url()).pathname)) katexRequests.push(new URL(r.url()).pathname); });
+    await goto(page);
+    await thumbnailsDecoded(page, 4);
+    assert.deepEqual(katexRequests, [], 'the grid does not load KaTeX');
+
+    const card = await page.$(`#grid .cell[data-id="${withMath.id}"] a`);
+    if (card) await card.click();
+    else await page.goto(`${base}/?image=${withMath.id}`);
+    await page.waitForSelector(`#detail .detail-body[data-id="${withMath.id}"] .caption-text .katex`);
+    await page.evaluate(() => document.fonts.ready);
+    const caption = await page.$eval('#detail .figure-use .caption-text', (p) => {
+      const copy = p.cloneNode(true);
+      copy.querySelectorAll('.katex-mathml').forEach((m) => m.remove()); // the TeX annotation for screen readers
+      const italic = p.querySelector('.katex-html .mathnormal');
+      return {
+        text: copy.textContent,
+        formulas: p.querySelectorAll('.math .katex').length,
+        untypeset: p.querySelectorAll('.tex[data-tex]').length,
+        errors: p.querySelectorAll('.katex-error').length,
+        mathFont: italic ? getComputedStyle(italic).fontFamily : '',
+        mathFontLoaded: document.fonts.check('16px KaTeX_Math') && [...document.fonts].some((f) => f.family.replace(/"/g, '') === 'KaTeX_Math' && f.status === 'loaded'),
+      };
+    });
+    const expected = (withMath.figure.caption.match(/\$[^$]+\$/g) || []).length;
+    assert.equal(caption.formulas, expected, `every formula typeset: ${caption.text}`);
+    assert.equal(caption.untypeset + caption.errors, 0);
+    assert.doesNotMatch(caption.text, /\$/, 'no raw $ left in the caption');
+    assert.match(caption.mathFont, /KaTeX_Math/);
+    assert.ok(caption.mathFontLoaded, 'KaTeX_Math was fetched and loaded');
+    assert.ok(katexRequests.includes('/static/vendor/katex/katex.min.js') && katexRequests.includes('/static/vendor/katex/katex.min.css'));
+    assert.ok(katexRequests.some((p) => /\/fonts\/KaTeX_[\w-]+\.woff2$/.test(p)), 'woff2 fonts');
+    if (withMath.figure.caption_tex !== withMath.figure.caption) {
+      assert.equal(await page.textContent('#detail .figure-use .tex-source pre'), withMath.figure.caption_tex, 'the LaTeX source is still there');
+    }
+    await noJunk(page, ['#detail .facts', '#detail .paper-line', '#detail h3']);
+    await page.$eval('#detail .figure-use', (el) => el.scrollIntoView({ block: 'center' }));
+    await shot(page, 'detail-math');
+    await page.locator('#detail .figure-use').screenshot({ path: path.join(artifacts, `${String(shotNumber).padStart(2, '0')}-detail-math-caption.png`) });
+
+    // Hostile TeX: text stays text, untrusted commands do nothing, limits hold, and what KaTeX
+    // cannot parse shows as its source.
+    const hostile = await page.evaluate(async () => {
+      const { mathText, typeset } = await import('/static/math.js');
+      const p = document.createElement('p');
+      p.className = 'caption-text';
+      p.append(...mathText('<img src=x onerror="window.pwned=1"> $\\frac{1}{2$ then $\\href{javascript:window.pwned=2}{x}$ '
+        + '$\\rule{9999em}{9999em}$ $\\def\\a{\\a\\a}\\a$ $\\url{https://example.com}$ $x^2$ costs $5 and $10'));
+      document.querySelector('#detail .detail-body').append(p);
+      const typeset_ = await typeset(p);
+      const tallest = Math.max(...[...p.querySelectorAll('*')].map((e) => e.getBoundingClientRect().height));
+      const result = {
+        typeset: typeset_, text: p.textContent, images: p.querySelectorAll('img').length, links: p.querySelectorAll('a').length,
+        errors: [...p.querySelectorAll('.katex-error')].map((e) => e.textContent), tallest, pwned: window.pwned ?? null,
+      };
+      p.remove();
+      return result;
+    });
+    assert.equal(hostile.images, 0);
+    assert.equal(hostile.links, 0);
+    assert.equal(hostile.pwned, null);
+    assert.ok(hostile.text.startsWith('<img src=x onerror="window.pwned=1"> '), hostile.text);
+    assert.ok(hostile.errors.includes('\\frac{1}{2'), `unparsable math shows as its source: ${JSON.stringify(hostile.errors)}`);
+    assert.ok(hostile.errors.some((e) => e.includes('\\def')), 'an endless macro is an error, not a hang');
+    assert.ok(hostile.tallest < 400, `maxSize bounds a \\rule (${hostile.tallest}px)`);
+    assert.ok(hostile.text.endsWith('costs $5 and $10'), 'dollars before digits are money');
+    assert.equal(hostile.typeset, 6);
     await page.close();
     checkProblems();
   });

@@ -350,6 +350,52 @@ TEST_F(ServeCli, SigtermFinishesAndExitsZero) {
   process_.reset();
 }
 
+// --web DIR: the page from a folder being edited, read per request; KaTeX still from the binary.
+TEST_F(ServeCli, WebFolderServesThePageBeingEdited) {
+  ScratchDir scratch("serve-cli-web");
+  const fs::path web = scratch.path() / "web";
+  write_file(web / "index.html", "<title>draft 1</title>");
+  write_file(web / "app.js", "export {};");
+  ServeProcess served(scratch.path(),
+                      {"--mesh", mesh(), "--port", "0", "--web", web.string() + "/"});
+  const int port = served.wait_for_port();
+  ASSERT_GT(port, 0) << served.stdout_text() << served.stderr_text();
+  EXPECT_NE(served.stdout_text().find("page: from " + web.string()), std::string::npos)
+      << served.stdout_text();
+  HttpClient client(port);
+  HttpResponse page = client.get("/");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.body, "<title>draft 1</title>");
+  EXPECT_EQ(page.header("cache-control"), "no-store");
+  write_file(web / "index.html", "<title>draft 2</title>");
+  EXPECT_EQ(client.get("/").body, "<title>draft 2</title>");
+  EXPECT_EQ(client.get("/static/app.js").header("content-type"), "text/javascript; charset=utf-8");
+  const HttpResponse katex = client.get("/static/vendor/katex/katex.min.css");
+  EXPECT_EQ(katex.status, 200);
+  EXPECT_EQ(katex.header("content-type"), "text/css; charset=utf-8");
+  // Neither the built-in page nor anything outside the folder.
+  EXPECT_EQ(client.get("/static/detail.js").status, 404);
+  EXPECT_EQ(client.get("/static/../web/index.html").status, 404);
+  EXPECT_EQ(client.get("/static/..%2F..%2Fmesh%2Fmesh.db").status, 404);
+  EXPECT_EQ(client.get("/static/" + mesh() + "/mesh.db").status, 404);
+  EXPECT_EQ(get_json(client, "/api/health"), json::parse(R"({"ok": true})"));
+  served.signal(SIGTERM);
+  EXPECT_EQ(served.wait_for_exit(), 0) << served.stderr_text();
+}
+
+TEST_F(ServeCli, WebFolderWithoutAPageIsRefusedAtOnce) {
+  ScratchDir scratch("serve-cli-web-empty");
+  auto empty = run_imagemesh({"serve", "--mesh", mesh(), "--port", "0", "--web", scratch.str()});
+  EXPECT_EQ(empty.exit_code, 1) << empty.output;
+  EXPECT_NE(empty.output.find("--web " + scratch.str() + ": no index.html"), std::string::npos)
+      << empty.output;
+  EXPECT_EQ(empty.output.find("serving"), std::string::npos) << empty.output;
+  auto help = run_imagemesh({"serve", "--help"});
+  EXPECT_EQ(help.exit_code, 0) << help.output;
+  EXPECT_NE(help.output.find("--web"), std::string::npos) << help.output;
+  EXPECT_NE(help.output.find("read on every request"), std::string::npos) << help.output;
+}
+
 // A second server on the port of a running one is refused (not silently sharing it).
 TEST_F(ServeCli, APortInUseIsReported) {
   ScratchDir other("serve-cli-second");
